@@ -1,0 +1,1 @@
+// The Framing layer is filled by the Framing issue (RLP, snappy, RLPx handshake and frames).
