@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 
 namespace Devp2p.Tests;
@@ -44,6 +45,15 @@ internal static class TestVectors
 
     private static string FindRepoRoot()
     {
+        // The test project records the repository root at build time, so an out-of-tree
+        // artifacts path still finds the vectors; walking up from the binary is the fallback.
+        string? recorded = typeof(TestVectors).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "Engine.sln")))
+        {
+            return Path.GetFullPath(recorded);
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
