@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
+using Devp2p.Bench.Infrastructure;
 using Devp2p.Crypto;
 
 namespace Devp2p.Bench.Crypto;
@@ -125,49 +121,5 @@ public class AesCtrBenchmarks
             throw new InvalidOperationException(
                 $"{name} disagrees with EncryptEcb-over-counter-blocks at byte {actual.AsSpan().CommonPrefixLength(expected)}.");
         }
-    }
-
-    /// <summary>Adds the MB/s column.</summary>
-    private sealed class ThroughputConfig : ManualConfig
-    {
-        public ThroughputConfig() => AddColumn(new ThroughputColumn());
-    }
-
-    /// <summary>Size / Mean in 10^6 bytes per second.</summary>
-    private sealed class ThroughputColumn : IColumn
-    {
-        public string Id => nameof(ThroughputColumn);
-
-        public string ColumnName => "MB/s";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "Throughput: Size / Mean, in 10^6 bytes per second";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            double? meanNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            if (meanNanoseconds is not > 0 || benchmarkCase.Parameters["Size"] is not int size)
-            {
-                return "NA";
-            }
-
-            return (size / meanNanoseconds.Value * 1e3).ToString("F1", CultureInfo.InvariantCulture);
-        }
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
     }
 }

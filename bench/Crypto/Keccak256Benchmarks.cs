@@ -1,9 +1,5 @@
-using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
+using Devp2p.Bench.Infrastructure;
 using Devp2p.Crypto;
 using Org.BouncyCastle.Crypto.Digests;
 
@@ -58,49 +54,5 @@ public class Keccak256Benchmarks
     {
         _bouncyCastle.BlockUpdate(_input, 0, _input.Length);
         _bouncyCastle.DoFinal(_output, 0);
-    }
-
-    /// <summary>Adds the MB/s column.</summary>
-    private sealed class ThroughputConfig : ManualConfig
-    {
-        public ThroughputConfig() => AddColumn(new ThroughputColumn());
-    }
-
-    /// <summary>Size / Mean in 10^6 bytes per second.</summary>
-    private sealed class ThroughputColumn : IColumn
-    {
-        public string Id => nameof(ThroughputColumn);
-
-        public string ColumnName => "MB/s";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "Throughput: Size / Mean, in 10^6 bytes per second";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            double? meanNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            if (meanNanoseconds is not > 0 || benchmarkCase.Parameters["Size"] is not int size)
-            {
-                return "NA";
-            }
-
-            return (size / meanNanoseconds.Value * 1e3).ToString("F1", CultureInfo.InvariantCulture);
-        }
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
     }
 }
