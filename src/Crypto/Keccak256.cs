@@ -9,9 +9,10 @@ namespace Devp2p.Crypto;
 /// byte 0x01), NOT NIST SHA3-256 (0x06), so the empty input hashes to c5d24601...a470.
 /// </summary>
 /// <remarks>
-/// A mutable struct of about 350 bytes that never touches the heap. <c>default(Keccak256)</c> is
-/// a fresh, empty hasher; copying the struct (or <see cref="Clone"/>) copies the running state,
-/// which is how the RLPx MACs fork a state cheaply. Because it is mutable, keep it in a field or
+/// A mutable struct of 340 bytes (state, partial block, count) that never touches the heap.
+/// <c>default(Keccak256)</c> is a fresh, empty hasher; copying the struct (or
+/// <see cref="Clone"/>) copies the running state, which is how the RLPx MACs fork a state
+/// cheaply. Because it is mutable, keep it in a field or
 /// local and call it there: calling <see cref="Update"/> on a copy (a readonly field, a value
 /// returned by a property) updates the copy. Not thread-safe.
 /// </remarks>
