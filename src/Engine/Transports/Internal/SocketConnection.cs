@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace Devp2p.Transports.Internal;
+
+/// <summary>
+/// A connected stream socket (TCP or Unix domain) behind two pipes, with one receive loop filling
+/// the input pipe and one send loop draining the output pipe. The shape follows Kestrel's socket
+/// transport: a zero-byte receive before renting memory, pipe thresholds for back-pressure, and
+/// the shutdown reason passed to <c>Complete</c>.
+/// </summary>
+internal sealed class SocketConnection : TransportConnection
+{
+    // Smallest buffer asked of the input pipe per receive; the pool hands out whole segments
+    // (4 KiB by default), so this only sets the floor.
+    private const int MinimumReceiveBufferSize = 2048;
+
+    private readonly Socket _socket;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private Task _receiveTask = Task.CompletedTask;
+    private Task _sendTask = Task.CompletedTask;
+    private Task _closed = Task.CompletedTask;
+    private Exception? _abortReason;
+    private bool _socketDisposed;
+    private int _closeStarted;
+
+    public SocketConnection(Socket socket, TransportOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _logger = logger;
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+
+        // The socket side runs inline (it is already on an I/O thread); the application side is
+        // dispatched to the thread pool so user code never runs on the socket's completion thread.
+        _input = new Pipe(new PipeOptions(
+            options.MemoryPool,
+            readerScheduler: PipeScheduler.ThreadPool,
+            writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: options.ReceivePauseThreshold,
+            resumeWriterThreshold: options.ReceiveResumeThreshold,
+            useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(
+            options.MemoryPool,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.ThreadPool,
+            pauseWriterThreshold: options.SendPauseThreshold,
+            resumeWriterThreshold: options.SendResumeThreshold,
+            useSynchronizationContext: false));
+        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+    }
+
+    public override IDuplexPipe Transport { get; }
+
+    public override EndPoint? LocalEndPoint { get; }
+
+    public override EndPoint? RemoteEndPoint { get; }
+
+    public override Task Closed => _closed;
+
+    /// <summary>Starts both loops; called once by the listener or dialer that created the connection.</summary>
+    public void Start()
+    {
+        _receiveTask = ReceiveLoopAsync();
+        _sendTask = SendLoopAsync();
+        _closed = WaitForLoopsAsync();
+    }
+
+    public override void Abort(Exception? reason = null)
+    {
+        lock (_gate)
+        {
+            if (_abortReason is not null)
+            {
+                return;
+            }
+
+            _abortReason = reason ?? new ConnectionAbortedException();
+        }
+
+        try
+        {
+            // Linger 0 makes close send RST instead of FIN, so the peer can tell an abort from a clean end.
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: the peer has seen the end either way.
+        }
+
+        DisposeSocket();
+
+        // Wake loops parked on the pipes rather than on the socket.
+        _output.Reader.CancelPendingRead();
+        _input.Writer.CancelPendingFlush();
+    }
+
+    public override async ValueTask CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) != 0)
+        {
+            await _closed.ConfigureAwait(false);
+            return;
+        }
+
+        _output.Writer.Complete();
+        _input.Reader.Complete();
+        try
+        {
+            await _sendTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Abort(new ConnectionAbortedException("The graceful close timed out; the connection was aborted."));
+        }
+
+        // The FIN is out (or the connection is aborted); nothing more will be read by the application.
+        DisposeSocket();
+        await _closed.ConfigureAwait(false);
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        PipeWriter writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                // Wait for readable data before renting a buffer, so an idle connection holds no pool memory.
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+
+                Memory<byte> memory = writer.GetMemory(MinimumReceiveBufferSize);
+                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    // FIN from the peer: a clean end of the input.
+                    break;
+                }
+
+                writer.Advance(received);
+
+                // Back-pressure: this waits while the application has ReceivePauseThreshold bytes unread.
+                FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = MapError(ex, "receive");
+        }
+        finally
+        {
+            Exception? reason = _abortReason ?? error;
+            writer.Complete(reason);
+            if (error is not null && _abortReason is null && Volatile.Read(ref _closeStarted) == 0)
+            {
+                // A reset on the receive side ends the send side too.
+                Abort(error);
+            }
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        PipeReader reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (!buffer.IsEmpty)
+                {
+                    await SendAsync(buffer).ConfigureAwait(false);
+                }
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = MapError(ex, "send");
+        }
+        finally
+        {
+            // The application's FlushAsync now reports IsCompleted instead of waiting forever.
+            reader.Complete(_abortReason ?? error);
+            if (error is not null)
+            {
+                Abort(error);
+            }
+            else if (_abortReason is null)
+            {
+                ShutdownSend();
+            }
+        }
+    }
+
+    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            await SendAllAsync(buffer.First).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            await SendAllAsync(segment).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
+    {
+        // Stream sockets normally send everything in one call; the loop covers a partial send.
+        while (!data.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    private void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The socket is already gone; the peer sees the end anyway.
+        }
+    }
+
+    private void DisposeSocket()
+    {
+        lock (_gate)
+        {
+            if (_socketDisposed)
+            {
+                return;
+            }
+
+            _socketDisposed = true;
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task WaitForLoopsAsync()
+    {
+        // Neither loop throws: both catch and report through the pipes.
+        await _receiveTask.ConfigureAwait(false);
+        await _sendTask.ConfigureAwait(false);
+        DisposeSocket();
+        _logger.LogDebug("Connection {Local} <-> {Remote} closed.", LocalEndPoint, RemoteEndPoint);
+    }
+
+    private Exception MapError(Exception ex, string direction)
+    {
+        Exception? abort = _abortReason;
+        if (abort is not null)
+        {
+            return abort;
+        }
+
+        if (ex is SocketException socketError && IsResetError(socketError.SocketErrorCode))
+        {
+            _logger.LogDebug("Connection {Remote} reset during {Direction}.", RemoteEndPoint, direction);
+            return new ConnectionResetException($"The connection to {RemoteEndPoint} was reset by the peer during {direction}.", ex);
+        }
+
+        if (ex is ObjectDisposedException || (ex is SocketException s && IsLocalCloseError(s.SocketErrorCode)))
+        {
+            return new ConnectionAbortedException("The connection was closed locally.", ex);
+        }
+
+        _logger.LogDebug(ex, "Connection {Remote} failed during {Direction}.", RemoteEndPoint, direction);
+        return ex;
+    }
+
+    // An operation pending when the socket is disposed ends with OperationAborted; on Unix the
+    // runtime can also report Interrupted or InvalidArgument for the same event.
+    private static bool IsLocalCloseError(SocketError error) =>
+        error == SocketError.OperationAborted
+            || (!OperatingSystem.IsWindows() && error is SocketError.Interrupted or SocketError.InvalidArgument);
+
+    private static bool IsResetError(SocketError error) =>
+        error is SocketError.ConnectionReset or SocketError.Shutdown
+            || (error == SocketError.ConnectionAborted && RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
+}

@@ -1,0 +1,37 @@
+using System.Buffers;
+
+namespace Devp2p.Transports;
+
+/// <summary>Settings shared by the transports. Immutable; <see cref="Default"/> holds the defaults.</summary>
+public sealed record TransportOptions
+{
+    /// <summary>Default pause threshold: 1 MiB buffered stops the producer, which bounds memory per connection.</summary>
+    public const long DefaultPauseThreshold = 1024 * 1024;
+
+    /// <summary>Default resume threshold: half the pause threshold, so a paused producer does not flap.</summary>
+    public const long DefaultResumeThreshold = 512 * 1024;
+
+    /// <summary>The default options.</summary>
+    public static TransportOptions Default { get; } = new();
+
+    /// <summary>Disables Nagle's algorithm on TCP sockets (default <see langword="true"/>: frames are latency sensitive).</summary>
+    public bool NoDelay { get; init; } = true;
+
+    /// <summary>Bytes received but not yet consumed by the application at which the transport stops reading the socket.</summary>
+    public long ReceivePauseThreshold { get; init; } = DefaultPauseThreshold;
+
+    /// <summary>Bytes received but not yet consumed below which the transport reads the socket again.</summary>
+    public long ReceiveResumeThreshold { get; init; } = DefaultResumeThreshold;
+
+    /// <summary>Bytes written by the application but not yet sent at which the application's <c>FlushAsync</c> waits.</summary>
+    public long SendPauseThreshold { get; init; } = DefaultPauseThreshold;
+
+    /// <summary>Bytes written but not yet sent below which a waiting <c>FlushAsync</c> resumes.</summary>
+    public long SendResumeThreshold { get; init; } = DefaultResumeThreshold;
+
+    /// <summary>Pool the pipes rent their segments from.</summary>
+    public MemoryPool<byte> MemoryPool { get; init; } = MemoryPool<byte>.Shared;
+
+    /// <summary>Length of the listen queue of socket listeners.</summary>
+    public int ListenBacklog { get; init; } = 512;
+}

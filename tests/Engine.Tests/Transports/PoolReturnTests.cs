@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Net;
+using Devp2p.Transports;
+using Xunit;
+using static Devp2p.Engine.Tests.Transports.TransportTestKit;
+
+namespace Devp2p.Engine.Tests.Transports;
+
+/// <summary>Whoever rents returns: after both ends close, every pipe segment is back in the pool.</summary>
+public sealed class PoolReturnTests
+{
+    [Fact]
+    public async Task TcpConnection_ReturnsAllBlocks_AfterGracefulClose()
+    {
+        using CancellationTokenSource cts = Timeout();
+        var pool = new CountingMemoryPool();
+        var options = new TransportOptions { MemoryPool = pool };
+        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
+        await listener.BindAsync(cts.Token);
+
+        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, cts.Token);
+        TransportConnection? server = await listener.AcceptAsync(cts.Token);
+        Assert.NotNull(server);
+
+        Task echo = EchoAsync(server, cts.Token);
+        await AssertLargeEchoAsync(client, cts.Token);
+        await echo;
+        await client.DisposeAsync();
+        await server.Closed.WaitAsync(cts.Token);
+        await client.Closed.WaitAsync(cts.Token);
+
+        Assert.True(pool.Rented > 0, "the transfer should have used the pool");
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task TcpConnection_ReturnsAllBlocks_AfterAbort()
+    {
+        using CancellationTokenSource cts = Timeout();
+        var pool = new CountingMemoryPool();
+        var options = new TransportOptions { MemoryPool = pool };
+        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
+        await listener.BindAsync(cts.Token);
+
+        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, cts.Token);
+        TransportConnection? server = await listener.AcceptAsync(cts.Token);
+        Assert.NotNull(server);
+
+        // Leave unread data in the server's input pipe and unsent data in the client's output pipe.
+        await client.Transport.Output.WriteAsync(new byte[100_000], cts.Token);
+        await Task.Delay(50, cts.Token);
+        client.Transport.Output.Write(new byte[10]);
+        client.Abort();
+
+        await Assert.ThrowsAnyAsync<IOException>(() => ReadToEndAsync(server.Transport.Input, cts.Token));
+        await server.DisposeAsync();
+        await client.DisposeAsync();
+
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task InMemoryPair_ReturnsAllBlocks_AfterGracefulClose()
+    {
+        using CancellationTokenSource cts = Timeout();
+        var pool = new CountingMemoryPool();
+        (TransportConnection client, TransportConnection server) = InMemoryTransport.CreatePair(new TransportOptions { MemoryPool = pool });
+
+        Task echo = EchoAsync(server, cts.Token);
+        await AssertLargeEchoAsync(client, cts.Token);
+        await echo;
+        await client.DisposeAsync();
+
+        Assert.True(pool.Rented > 0, "the transfer should have used the pool");
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task InMemoryPair_ReturnsAllBlocks_AfterAbort()
+    {
+        using CancellationTokenSource cts = Timeout();
+        var pool = new CountingMemoryPool();
+        (TransportConnection client, TransportConnection server) = InMemoryTransport.CreatePair(new TransportOptions { MemoryPool = pool });
+
+        // Unread data both ways when the client aborts.
+        await client.Transport.Output.WriteAsync(new byte[20_000], cts.Token);
+        await server.Transport.Output.WriteAsync(new byte[20_000], cts.Token);
+        client.Abort();
+
+        await Assert.ThrowsAsync<ConnectionResetException>(() => ReadToEndAsync(server.Transport.Input, cts.Token));
+        await server.DisposeAsync();
+        await client.DisposeAsync();
+
+        Assert.True(pool.Rented > 0, "the writes should have used the pool");
+        Assert.Equal(0, pool.Outstanding);
+    }
+}
