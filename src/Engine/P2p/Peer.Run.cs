@@ -99,8 +99,9 @@ public sealed partial class Peer
 
         await _runCancellation.CancelAsync().ConfigureAwait(false);
 
-        // go-ethereum sends Disconnect unless the network failed; not when the remote sent it.
-        if (!end.RequestedByRemote && end.Reason != DiscReason.NetworkError)
+        // go-ethereum sends Disconnect unless the network failed (the write would fail too); not
+        // when the remote sent it. An explicit Disconnect(NetworkError) carries no error and is sent.
+        if (!end.RequestedByRemote && !(end.Reason == DiscReason.NetworkError && end.Error is not null))
         {
             await TrySendDisconnectAsync(end.Reason).ConfigureAwait(false);
         }
