@@ -5,11 +5,20 @@ namespace Devp2p.Bench;
 /// <summary>
 /// Entry point for every BenchmarkDotNet suite. Examples:
 /// <c>dotnet run -c Release --project bench -- --filter '*Keccak*'</c>,
-/// <c>dotnet run -c Release --project bench -- --list flat</c>.
+/// <c>dotnet run -c Release --project bench -- --list flat</c>; and the engine throughput
+/// runner, <c>dotnet run -c Release --project bench -- engine [messages]</c>.
 /// </summary>
 public static class Program
 {
     /// <summary>Runs the suites the command line selects.</summary>
-    public static void Main(string[] args) =>
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "engine")
+        {
+            return Engine.EngineBenchCommand.RunAsync(args).GetAwaiter().GetResult();
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -105,7 +105,7 @@ public sealed partial class Peer
                 throw await RejectAsync(connection, DiscReason.UnexpectedIdentity, new InvalidDataException("The node ID in Hello differs from the key proven in the RLPx handshake.")).ConfigureAwait(false);
             }
 
-            if (hello.ProtocolVersion >= BaseProtocol.SnappyVersion)
+            if (hello.ProtocolVersion >= BaseProtocol.SnappyVersion && options.BaseProtocolVersion >= BaseProtocol.SnappyVersion)
             {
                 connection.EnableSnappy();
             }
@@ -158,7 +158,7 @@ public sealed partial class Peer
             caps.Add(protocol.Cap);
         }
 
-        var hello = new Hello(BaseProtocol.Version, options.Name, caps.MoveToImmutable(), options.ListenPort, options.PrivateKey.PublicKey);
+        var hello = new Hello(options.BaseProtocolVersion, options.Name, caps.MoveToImmutable(), options.ListenPort, options.PrivateKey.PublicKey);
         byte[] payload = RlpCodec.EncodeToArray(hello);
         await connection.WriteMsgAsync(BaseProtocol.HelloCode, payload, cancellationToken).ConfigureAwait(false);
     }

@@ -59,6 +59,12 @@ public sealed record PeerOptions
     /// <summary>How many received messages may wait per protocol before the peer's read loop waits for the protocol (back-pressure). Default 16.</summary>
     public int ProtocolQueueCapacity { get; init; } = 16;
 
+    /// <summary>
+    /// The base protocol version we advertise in Hello: 5 (snappy). Lower values exist for
+    /// benchmarks and tests that need an uncompressed connection.
+    /// </summary>
+    internal ulong BaseProtocolVersion { get; init; } = BaseProtocol.Version;
+
     /// <summary>Where peers log; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

@@ -190,7 +190,14 @@ public sealed partial class RlpxConnection
             ReadOnlySpan<byte> payload = frameData[payloadOffset..];
             MsgBuffer owner;
             int size;
-            if (Volatile.Read(ref _snappy))
+            if (Volatile.Read(ref _snappy) && code == DisconnectCode && !LooksCompressed(payload))
+            {
+                // ethereumjs sends Disconnect uncompressed even on p2p v5 (a bare reason byte such
+                // as 0x08); the reason is still worth reading, so take the payload as it is.
+                size = payload.Length;
+                owner = MsgBuffer.Copy(payload);
+            }
+            else if (Volatile.Read(ref _snappy))
             {
                 if (!SnappyCodec.TryGetUncompressedLength(payload, out size))
                 {
@@ -261,6 +268,32 @@ public sealed partial class RlpxConnection
         RlpxFrameCodec.WriteMessageCode(code, frameData);
         int compressedLength = SnappyCodec.Compress(payload, frameData[codeLength..]);
         _output.Advance(codec.SealInPlace(codeLength + compressedLength, frame));
+    }
+
+    /// <summary>The base protocol's Disconnect code, the one message read leniently (see <see cref="LooksCompressed"/>).</summary>
+    private const ulong DisconnectCode = 0x01;
+
+    /// <summary>
+    /// Whether a Disconnect payload decompresses as snappy: ours and go-ethereum's do; ethereumjs's
+    /// uncompressed bare byte does not (its varint length claims bytes that are not there).
+    /// </summary>
+    private static bool LooksCompressed(ReadOnlySpan<byte> payload)
+    {
+        if (!SnappyCodec.TryGetUncompressedLength(payload, out int size) || size > 16)
+        {
+            return false;
+        }
+
+        Span<byte> scratch = stackalloc byte[16];
+        try
+        {
+            SnappyCodec.Decompress(payload, scratch[..size]);
+            return true;
+        }
+        catch (SnappyException)
+        {
+            return false;
+        }
     }
 
     private void CheckMessageSize(int size)

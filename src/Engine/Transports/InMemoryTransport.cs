@@ -29,6 +29,7 @@ public static class InMemoryTransport
 
     private static PipeOptions CreatePipeOptions(TransportOptions options) => new(
         options.MemoryPool,
+        minimumSegmentSize: Math.Min(options.MinimumSegmentSize, options.MemoryPool.MaxBufferSize),
         pauseWriterThreshold: options.SendPauseThreshold,
         resumeWriterThreshold: options.SendResumeThreshold,
         useSynchronizationContext: false);

@@ -29,8 +29,18 @@ public sealed record TransportOptions
     /// <summary>Bytes written but not yet sent below which a waiting <c>FlushAsync</c> resumes.</summary>
     public long SendResumeThreshold { get; init; } = DefaultResumeThreshold;
 
-    /// <summary>Pool the pipes rent their segments from.</summary>
-    public MemoryPool<byte> MemoryPool { get; init; } = MemoryPool<byte>.Shared;
+    /// <summary>
+    /// Pool the pipes rent their segments from; by default <see cref="BlockMemoryPool.SharedBlocks"/>,
+    /// which keeps blocks for reuse so streaming allocates nothing.
+    /// </summary>
+    public MemoryPool<byte> MemoryPool { get; init; } = BlockMemoryPool.SharedBlocks;
+
+    /// <summary>
+    /// The smallest pipe segment, in bytes: <see cref="BlockMemoryPool.DefaultBlockSize"/> by default.
+    /// Larger segments mean fewer of them in flight per connection (the pipe keeps at most 256 segment
+    /// objects for reuse) and fewer socket calls per byte.
+    /// </summary>
+    public int MinimumSegmentSize { get; init; } = BlockMemoryPool.DefaultBlockSize;
 
     /// <summary>Length of the listen queue of socket listeners.</summary>
     public int ListenBacklog { get; init; } = 512;

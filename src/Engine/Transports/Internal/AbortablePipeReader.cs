@@ -49,6 +49,7 @@ internal sealed class AbortablePipeReader(PipeReader inner) : PipeReader
 
     public override void Complete(Exception? exception = null) => inner.Complete(exception);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadSlowAsync(ValueTask<ReadResult> read)
     {
         ReadResult result = await read.ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -42,6 +43,7 @@ internal sealed class SocketConnection : TransportConnection
         // dispatched to the thread pool so user code never runs on the socket's completion thread.
         _input = new Pipe(new PipeOptions(
             options.MemoryPool,
+            minimumSegmentSize: Math.Min(options.MinimumSegmentSize, options.MemoryPool.MaxBufferSize),
             readerScheduler: PipeScheduler.ThreadPool,
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: options.ReceivePauseThreshold,
@@ -49,6 +51,7 @@ internal sealed class SocketConnection : TransportConnection
             useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
             options.MemoryPool,
+            minimumSegmentSize: Math.Min(options.MinimumSegmentSize, options.MemoryPool.MaxBufferSize),
             readerScheduler: PipeScheduler.Inline,
             writerScheduler: PipeScheduler.ThreadPool,
             pauseWriterThreshold: options.SendPauseThreshold,
@@ -217,6 +220,7 @@ internal sealed class SocketConnection : TransportConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
     {
         if (buffer.IsSingleSegment)
@@ -231,6 +235,7 @@ internal sealed class SocketConnection : TransportConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
     {
         // Stream sockets normally send everything in one call; the loop covers a partial send.
