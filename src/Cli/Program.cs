@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("devp2p: run a devp2p node and work with keys, RLP, RLPx and IPC.")
         {
             NodeCommand.Create(),
+            KeyCommand.Create(),
+            RlpCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
