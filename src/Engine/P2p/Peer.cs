@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using Devp2p.Crypto;
+using Devp2p.Enode;
 using Devp2p.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,12 +42,13 @@ public sealed partial class Peer
         _options = options;
         RemoteHello = remoteHello;
         PublicKey = connection.RemotePublicKey;
+        Id = NodeId.FromPublicKey(PublicKey);
         Inbound = inbound;
         LocalAddress = connection.Transport.LocalEndPoint;
         RemoteAddress = connection.Transport.RemoteEndPoint;
         Created = DateTime.UtcNow;
         Log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Devp2p.Peer");
-        _logScope = $"peer {PublicKey.ToHex()[..8]} {RemoteAddress}";
+        _logScope = $"peer {Id.TerminalString()} {RemoteAddress}";
 
         _channels = new ProtocolChannel[matched.Count];
         for (int i = 0; i < matched.Count; i++)
@@ -55,6 +57,9 @@ public sealed partial class Peer
             _channels[i] = new ProtocolChannel(this, connection, protocol, matched[i].Offset, options.ProtocolQueueCapacity);
         }
     }
+
+    /// <summary>The remote node ID: keccak256 of its public key (go-ethereum's <c>enode.ID</c>).</summary>
+    public NodeId Id { get; }
 
     /// <summary>The remote node's public key, proven by the RLPx handshake.</summary>
     public PublicKey PublicKey { get; }
@@ -93,10 +98,10 @@ public sealed partial class Peer
     /// <exception cref="InvalidOperationException">The peer was never started (only possible for peers built by hand).</exception>
     public Task<PeerDisconnect> Completion => _completion ?? throw new InvalidOperationException("The peer has not been started.");
 
-    /// <summary>Set by the Server for peers from TrustedNodes; shown in peer info.</summary>
+    /// <summary>Set by the Server for peers from TrustedNodes; shown in <see cref="Info"/>.</summary>
     public bool IsTrusted { get; internal set; }
 
-    /// <summary>Set by the Server for peers it dials from StaticNodes; shown in peer info.</summary>
+    /// <summary>Set by the Server for peers it dials from StaticNodes; shown in <see cref="Info"/>.</summary>
     public bool IsStatic { get; internal set; }
 
     /// <summary>The token handed to every <see cref="Protocol.Run"/>: fires when the peer ends.</summary>

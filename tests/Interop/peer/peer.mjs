@@ -572,6 +572,33 @@ const commands = {
     }
   },
 
+  sendCorrupt(cmd) {
+    // Like sendRaw, but one byte of the frame on the wire is flipped: "header" flips a byte of the
+    // header-mac, "body" the last byte of the frame-mac. For negative tests (bad MAC mid-stream).
+    const code = checkCode(cmd.code)
+    const bytes = fromHex(cmd.hex ?? '', 'hex')
+    const where = cmd.where ?? 'body'
+    if (where !== 'header' && where !== 'body') throw new Error('where must be "header" or "body"')
+    for (const peer of connectedPeers(cmd)) {
+      const socket = peer._socket
+      const original = socket.write
+      let writes = 0
+      socket.write = function (chunk, ...rest) {
+        const data = Buffer.from(chunk)
+        writes++
+        if (where === 'header' && writes === 1) {
+          data[20] ^= 0x01
+        } else if (where === 'body' && (data.length > 32 || writes === 2)) {
+          data[data.length - 1] ^= 0x01
+        }
+        if (where === 'header' || data.length > 32 || writes === 2) socket.write = original
+        return original.call(this, data, ...rest)
+      }
+      peer._sendMessage(code, bytes)
+      emit({ event: 'sent', id: peerId(peer), raw: true, corrupt: where, code, size: bytes.length })
+    }
+  },
+
   ping(cmd) {
     for (const peer of connectedPeers(cmd)) peer._sendPing()
   },
