@@ -14,6 +14,7 @@ public static class Program
             NodeCommand.Create(),
             KeyCommand.Create(),
             RlpCommand.Create(),
+            RlpxCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
