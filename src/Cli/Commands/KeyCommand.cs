@@ -1,13 +1,16 @@
 using System.CommandLine;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Devp2p.Crypto;
+using Devp2p.Enode;
 
 namespace Devp2p.Cli.Commands;
 
 /// <summary>
 /// <c>devp2p key</c>: node keys in go-ethereum's nodekey format (64 hex digits of the secp256k1
-/// secret). <c>key generate</c> writes a new one, <c>key to-id</c> prints the node ID of one.
+/// secret). <c>key generate</c> writes a new one, <c>key to-id</c> prints the node ID of one,
+/// <c>key to-enode</c> its enode URL at a given address.
 /// </summary>
 internal static class KeyCommand
 {
@@ -39,6 +42,7 @@ internal static class KeyCommand
         {
             CreateGenerate(),
             CreateToId(),
+            CreateToEnode(),
         };
         return command;
     }
@@ -76,6 +80,41 @@ internal static class KeyCommand
             file,
         };
         command.SetAction(parseResult => RunToId(parseResult.GetValue(file)!));
+        return command;
+    }
+
+    private static Command CreateToEnode()
+    {
+        var file = new Argument<string>("keyfile")
+        {
+            Description = "The key file (64 hex digits, optional 0x prefix and surrounding whitespace), or - for standard input.",
+        };
+        var ip = new Option<string>("--ip")
+        {
+            Description = "The node's IP address.",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var tcp = new Option<int>("--tcp")
+        {
+            Description = "The RLPx (TCP) listening port.",
+            DefaultValueFactory = _ => 30303,
+        };
+        var udp = new Option<int?>("--udp")
+        {
+            Description = "The discovery (UDP) port; the TCP port when omitted.",
+        };
+        var command = new Command("to-enode", "Print the enode URL of a key at an address: enode://<public key>@ip:tcp[?discport=udp].")
+        {
+            file,
+            ip,
+            tcp,
+            udp,
+        };
+        command.SetAction(parseResult => RunToEnode(
+            parseResult.GetValue(file)!,
+            parseResult.GetValue(ip) ?? "127.0.0.1",
+            parseResult.GetValue(tcp),
+            parseResult.GetValue(udp)));
         return command;
     }
 
@@ -229,6 +268,73 @@ internal static class KeyCommand
         catch (IOException e)
         {
             return Fail("to-id", $"cannot write the output: {e.Message}");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(raw);
+        }
+    }
+
+    private static int RunToEnode(string path, string ipText, int tcpPort, int? udpPort)
+    {
+        if (!IPAddress.TryParse(ipText, out IPAddress? ip))
+        {
+            return Fail("to-enode", $"--ip: \"{ipText}\" is not an IP address.");
+        }
+
+        int udp = udpPort ?? tcpPort;
+        if (tcpPort is < 0 or > IPEndPoint.MaxPort || udp is < 0 or > IPEndPoint.MaxPort)
+        {
+            return Fail("to-enode", $"ports must be 0 to {IPEndPoint.MaxPort} (--tcp {tcpPort}, --udp {udp}).");
+        }
+
+        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ip.ScopeId != 0)
+        {
+            return Fail("to-enode", $"--ip: {ipText} has a scope; an enode URL cannot carry one.");
+        }
+
+        byte[] raw;
+        string source = path == StdioMarker ? "standard input" : path;
+        try
+        {
+            raw = ReadKeyBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Fail("to-enode", $"cannot read {path}: no such file.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return Fail("to-enode", $"cannot read {source}: {e.Message}");
+        }
+
+        try
+        {
+            if (raw.Length > MaxKeyFileBytes)
+            {
+                return Fail("to-enode", $"{source} is not a key file: it holds more than {MaxKeyFileBytes} bytes.");
+            }
+
+            using PrivateKey key = PrivateKey.FromHex(Encoding.ASCII.GetString(raw));
+            Console.Out.WriteLine(new EnodeUrl(key.PublicKey, ip, tcpPort, udp).ToString());
+            return 0;
+        }
+        catch (FormatException e)
+        {
+            return Fail("to-enode", $"{source} does not hold a private key: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            return Fail("to-enode", $"{source} does not hold a valid private key: {message}");
+        }
+        catch (NativeLibraryMissingException e)
+        {
+            return Fail("to-enode", e.Message);
+        }
+        catch (IOException e)
+        {
+            return Fail("to-enode", $"cannot write the output: {e.Message}");
         }
         finally
         {
