@@ -6,7 +6,8 @@ namespace Devp2p.Bench;
 /// Entry point for every BenchmarkDotNet suite. Examples:
 /// <c>dotnet run -c Release --project bench -- --filter '*Keccak*'</c>,
 /// <c>dotnet run -c Release --project bench -- --list flat</c>; and the engine throughput
-/// runner, <c>dotnet run -c Release --project bench -- engine [messages]</c>.
+/// runner, <c>dotnet run -c Release --project bench -- engine [messages]</c>; and the comparison with
+/// ethereumjs, <c>dotnet run -c Release --project bench -- vs-ethereumjs run</c> (scripts/bench-vs-ethereumjs).
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "engine")
         {
             return Engine.EngineBenchCommand.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == "vs-ethereumjs")
+        {
+            return Engine.VsEthereumJsCommand.RunAsync(args).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

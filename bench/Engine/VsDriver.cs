@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Devp2p.Crypto;
+using Devp2p.Transports;
+
+namespace Devp2p.Bench.Engine;
+
+/// <summary>
+/// The measuring side of the ethereumjs comparison, the same steps as bench.mjs's driver: sequential
+/// handshakes, one-way throughput with a fence, 64-byte echo round trips, raw TCP round trips.
+/// Every TCP socket has TCP_NODELAY (<see cref="TransportOptions.NoDelay"/>, on by default).
+/// </summary>
+internal sealed class VsDriver(PrivateKey key)
+{
+    private const int RttSize = 64;
+    private const uint Seed = 0xb3c4;
+
+    /// <summary>A connected peer and its bench/1 read-writer.</summary>
+    public sealed record Session(Peer Peer, IMsgReadWriter Rw);
+
+    /// <summary>Our node key's public half (the responder dials it in the recipient runs).</summary>
+    public PublicKey PublicKey => key.PublicKey;
+
+    private PeerOptions Options(Protocol protocol) => new() { PrivateKey = key, Protocols = [protocol] };
+
+    /// <summary>Dials <paramref name="endPoint"/> (we are the RLPx initiator).</summary>
+    public async Task<Session> DialAsync(IPEndPoint endPoint, PublicKey remote, CancellationToken ct)
+    {
+        var ready = new TaskCompletionSource<IMsgReadWriter>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TransportConnection connection = await new SocketTransportDialer().ConnectAsync(endPoint, ct);
+        Peer peer = await Peer.ConnectAsync(connection, Options(VsBenchProtocol.Driver(ready)), remote, ct);
+        return new Session(peer, await ready.Task.WaitAsync(ct));
+    }
+
+    /// <summary>Takes the next connection on <paramref name="listener"/> (we are the RLPx recipient).</summary>
+    public async Task<Session> AcceptAsync(SocketTransportListener listener, CancellationToken ct)
+    {
+        var ready = new TaskCompletionSource<IMsgReadWriter>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TransportConnection connection = await listener.AcceptAsync(ct) ?? throw new InvalidOperationException("listener closed");
+        Peer peer = await Peer.ConnectAsync(connection, Options(VsBenchProtocol.Driver(ready)), null, ct);
+        return new Session(peer, await ready.Task.WaitAsync(ct));
+    }
+
+    public static async Task CloseAsync(Session session)
+    {
+        session.Peer.Disconnect(DiscReason.Quitting);
+        await session.Peer.Completion;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> connections one after another, each: TCP connect, RLPx auth/ack,
+    /// Hello exchange, Disconnect, wait until the connection is closed; after a tenth as many to warm up.
+    /// </summary>
+    public async Task<JsonObject> HandshakesAsync(IPEndPoint endPoint, PublicKey remote, int count, CancellationToken ct)
+    {
+        var idle = new Protocol
+        {
+            Name = VsBenchProtocol.Name,
+            Version = VsBenchProtocol.Version,
+            Length = VsBenchProtocol.Length,
+            Run = static async (_, _, ct) =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The peer ended.
+                }
+            },
+        };
+        PeerOptions options = Options(idle);
+        var dialer = new SocketTransportDialer();
+        long[] ticks = new long[2];
+        for (int i = 0; i < Math.Max(5, count / 10); i++)
+        {
+            await HandshakeOnceAsync(dialer, endPoint, remote, options, ticks, ct);
+        }
+
+        int failures = 0;
+        ticks.AsSpan().Clear();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            if (!await HandshakeOnceAsync(dialer, endPoint, remote, options, ticks, ct))
+            {
+                failures++;
+            }
+        }
+
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return new JsonObject
+        {
+            ["count"] = count,
+            ["failures"] = failures,
+            ["seconds"] = seconds,
+            ["perSecond"] = (count - failures) / seconds,
+            ["setupUs"] = ticks[0] * 1e6 / Stopwatch.Frequency / Math.Max(1, count - failures),
+            ["closeUs"] = ticks[1] * 1e6 / Stopwatch.Frequency / Math.Max(1, count - failures),
+        };
+    }
+
+    /// <summary>One connection; adds the time to the running peer and the time to the closed connection to the totals.</summary>
+    private static async Task<bool> HandshakeOnceAsync(SocketTransportDialer dialer, IPEndPoint endPoint, PublicKey remote, PeerOptions options, long[] ticks, CancellationToken ct)
+    {
+        long start = Stopwatch.GetTimestamp();
+        TransportConnection connection = await dialer.ConnectAsync(endPoint, ct);
+        Peer peer;
+        try
+        {
+            peer = await Peer.ConnectAsync(connection, options, remote, ct);
+        }
+        catch (Exception ex) when (ex is PeerDisconnectedException or EndOfStreamException or IOException)
+        {
+            Console.Error.WriteLine($"vs-ethereumjs: handshake failed: {ex.GetType().Name}: {ex.Message}");
+            return false;
+        }
+
+        long running = Stopwatch.GetTimestamp();
+        peer.Disconnect(DiscReason.Quitting);
+        await peer.Completion;
+        ticks[0] += running - start;
+        ticks[1] += Stopwatch.GetTimestamp() - running;
+        return true;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> code-0 messages of <paramref name="size"/> bytes (one payload,
+    /// compressed on every send as ethereumjs does), then a code-1 fence, and stops the clock at its
+    /// echo. One warm-up run of a fifth as many, then <paramref name="runs"/> runs; the median counts.
+    /// </summary>
+    public static async Task<JsonObject> ThroughputAsync(IMsgReadWriter rw, int size, int count, int runs, CancellationToken ct)
+    {
+        byte[] payload = VsBenchProtocol.Payload(Seed, 0, size);
+        await ThroughputOnceAsync(rw, payload, Math.Max(10, count / 5), ct);
+        var seconds = new double[runs];
+        var all = new JsonArray();
+        for (int r = 0; r < runs; r++)
+        {
+            seconds[r] = await ThroughputOnceAsync(rw, payload, count, ct);
+            all.Add(new JsonObject { ["seconds"] = seconds[r], ["mbPerSecond"] = (double)size * count / seconds[r] / 1e6 });
+        }
+
+        Array.Sort(seconds);
+        double median = seconds[(runs - 1) / 2];
+        return new JsonObject
+        {
+            ["size"] = size,
+            ["messages"] = count,
+            ["runs"] = all,
+            ["seconds"] = median,
+            ["messagesPerSecond"] = count / median,
+            ["mbPerSecond"] = (double)size * count / median / 1e6,
+        };
+    }
+
+    private static async Task<double> ThroughputOnceAsync(IMsgReadWriter rw, byte[] payload, int count, CancellationToken ct)
+    {
+        byte[] fence = VsBenchProtocol.Payload(Seed, 1, 8);
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            await rw.WriteMsgAsync(VsBenchProtocol.SinkCode, payload, ct);
+        }
+
+        await rw.WriteMsgAsync(VsBenchProtocol.EchoCode, fence, ct);
+        while (true)
+        {
+            using Msg msg = await rw.ReadMsgAsync(ct);
+            if (msg.Code == VsBenchProtocol.EchoCode)
+            {
+                break;
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>Round trips of a 64-byte code-1 message echoed by the responder, after <paramref name="warmup"/> unmeasured ones.</summary>
+    public static async Task<JsonObject> RttAsync(IMsgReadWriter rw, int count, int warmup, CancellationToken ct)
+    {
+        long[] samples = new long[count];
+        for (int i = 0; i < warmup + count; i++)
+        {
+            byte[] payload = VsBenchProtocol.Payload(Seed, i, RttSize);
+            long start = Stopwatch.GetTimestamp();
+            await rw.WriteMsgAsync(VsBenchProtocol.EchoCode, payload, ct);
+            using Msg msg = await rw.ReadMsgAsync(ct);
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            if (msg.Code != VsBenchProtocol.EchoCode || !msg.Payload.SequenceEqual(payload))
+            {
+                throw new InvalidOperationException($"rtt: the echo differs from what was sent ({msg})");
+            }
+
+            if (i >= warmup)
+            {
+                samples[i - warmup] = elapsed;
+            }
+        }
+
+        return RttStats.ToJson(samples);
+    }
+
+    /// <summary>
+    /// The floor with the fewest wake-ups: 64 bytes over a plain TCP socket (TCP_NODELAY, no framing)
+    /// with blocking calls, on a dedicated thread here and a thread per connection at the responder.
+    /// </summary>
+    public static Task<JsonObject> RawRttBlockingAsync(IPEndPoint endPoint, int count, int warmup)
+    {
+        var result = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result.SetResult(RawRttBlocking(endPoint, count, warmup));
+            }
+            catch (Exception ex)
+            {
+                result.SetException(ex);
+            }
+        })
+        { IsBackground = true, Name = "raw blocking ping-pong" };
+        thread.Start();
+        return result.Task;
+    }
+
+    private static JsonObject RawRttBlocking(IPEndPoint endPoint, int count, int warmup)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.Connect(endPoint);
+        byte[] payload = VsBenchProtocol.Payload(Seed, 7, RttSize);
+        byte[] buffer = new byte[RttSize];
+        long[] samples = new long[count];
+        for (int i = 0; i < warmup + count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int sent = 0; sent < RttSize;)
+            {
+                sent += socket.Send(payload, sent, RttSize - sent, SocketFlags.None);
+            }
+
+            for (int received = 0; received < RttSize;)
+            {
+                int n = socket.Receive(buffer, received, RttSize - received, SocketFlags.None);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException("raw echo closed");
+                }
+
+                received += n;
+            }
+
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            if (i >= warmup)
+            {
+                samples[i - warmup] = elapsed;
+            }
+        }
+
+        return RttStats.ToJson(samples);
+    }
+
+    /// <summary>The floor with async calls: 64 bytes over a plain TCP socket (TCP_NODELAY, no framing) to the responder's raw echo port and back.</summary>
+    public static async Task<JsonObject> RawRttAsync(IPEndPoint endPoint, int count, int warmup, CancellationToken ct)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(endPoint, ct);
+        byte[] payload = VsBenchProtocol.Payload(Seed, 7, RttSize);
+        byte[] buffer = new byte[RttSize];
+        long[] samples = new long[count];
+        for (int i = 0; i < warmup + count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int sent = 0; sent < RttSize;)
+            {
+                sent += await socket.SendAsync(payload.AsMemory(sent), SocketFlags.None, ct);
+            }
+
+            for (int received = 0; received < RttSize;)
+            {
+                int n = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, ct);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException("raw echo closed");
+                }
+
+                received += n;
+            }
+
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            if (i >= warmup)
+            {
+                samples[i - warmup] = elapsed;
+            }
+        }
+
+        return RttStats.ToJson(samples);
+    }
+}

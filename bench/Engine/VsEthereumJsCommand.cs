@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Devp2p.Crypto;
+using Devp2p.Enode;
+using Devp2p.Transports;
+
+namespace Devp2p.Bench.Engine;
+
+/// <summary>
+/// <c>vs-ethereumjs</c>, the C# half of scripts/bench-vs-ethereumjs:
+/// <list type="bullet">
+/// <item><c>vs-ethereumjs run [--node bench.mjs] [--out FILE] [--quick]</c>: ours against ours (this
+/// process measures, a second process of this program responds), the raw TCP floor, and the cross runs
+/// against ethereumjs (<c>node bench.mjs responder</c>), ours dialing and ethereumjs dialing. One JSON object.</item>
+/// <item><c>vs-ethereumjs responder (--listen | --dial ENODE)</c>: the responder process (<see cref="VsResponder"/>).</item>
+/// <item><c>vs-ethereumjs report --raw DIR --md FILE [--command CMD] [--note TEXT]</c>: the markdown (<see cref="VsReport"/>).</item>
+/// </list>
+/// </summary>
+internal static class VsEthereumJsCommand
+{
+    private static readonly TimeSpan s_runLimit = TimeSpan.FromMinutes(4);
+
+    /// <summary>How long a responder started with --dial may take to connect and finish the Hello exchange.</summary>
+    private static readonly TimeSpan s_dialInTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string sub = args.Length > 1 ? args[1] : "run";
+        string[] rest = args.Length > 2 ? args[2..] : [];
+        switch (sub)
+        {
+            case "responder":
+                return await VsResponder.RunAsync(rest);
+            case "report":
+                return VsReport.Write(rest);
+            case "run":
+                return await RunAllAsync(rest);
+            default:
+                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, responder, report)");
+                return 2;
+        }
+    }
+
+    private sealed record Settings(int Handshakes, (int Size, int Count)[] Throughput, int Runs, int Rtt, int RttWarmup)
+    {
+        public Settings Scaled(int divisor) => new(
+            Math.Max(10, Handshakes / divisor),
+            Throughput.Select(t => (t.Size, Math.Max(20, t.Count / divisor))).ToArray(),
+            Runs,
+            Math.Max(100, Rtt / divisor),
+            Math.Max(20, RttWarmup / divisor));
+    }
+
+    private static async Task<int> RunAllAsync(string[] args)
+    {
+        string benchMjs = Option(args, "--node") ?? Path.Combine("tests", "Interop", "peer", "bench.mjs");
+        string? outFile = Option(args, "--out");
+        bool quick = args.Contains("--quick");
+        bool skipCross = args.Contains("--skip-cross");
+
+        // Ours is measured with more iterations than the cross runs, whose pace ethereumjs sets.
+        var ours = new Settings(1000, [(1024, 100_000), (64 * 1024, 5_000)], 3, 5000, 1000);
+        var cross = new Settings(200, [(1024, 5_000), (64 * 1024, 200)], 3, 5000, 1000);
+        if (quick)
+        {
+            ours = ours.Scaled(10);
+            cross = cross.Scaled(10);
+        }
+
+        using var cts = new CancellationTokenSource(s_runLimit);
+        using var key = PrivateKey.Generate();
+        var driver = new VsDriver(key);
+        var result = new JsonObject
+        {
+            ["impl"] = "ours",
+            ["runtime"] = RuntimeInformation.FrameworkDescription,
+            ["layout"] = "two processes (driver and responder), 127.0.0.1, TCP_NODELAY on every socket",
+        };
+
+        Progress("ours <-> ours, ours dialing");
+        await using (VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen"], cts.Token))
+        {
+            JsonObject dialed = await DialedRunAsync(driver, responder, ours, withRaw: true, cts.Token);
+            foreach (string name in new[] { "throughput", "handshakes", "rawTcpRtt", "rawTcpRttBlocking" })
+            {
+                result[name] = dialed[name]?.DeepClone();
+            }
+
+            result["rtt"] = new JsonObject { ["initiator"] = dialed["rtt"]?.DeepClone() };
+        }
+
+        Progress("ours <-> ours, ours listening");
+        JsonObject recipient = await RecipientRunAsync(driver, ours, withThroughput: false, cts.Token, static (enode, ct) => VsChildProcess.StartOursAsync(["--dial", enode], ct));
+        result["rtt"]!["recipient"] = recipient["rtt"]?.DeepClone();
+
+        if (!skipCross)
+        {
+            var crossResult = new JsonObject();
+            Progress("ours dialing ethereumjs");
+            await using (VsChildProcess responder = await VsChildProcess.StartEthereumJsAsync(benchMjs, ["--listen"], cts.Token))
+            {
+                crossResult["oursDials"] = await DialedRunAsync(driver, responder, cross, withRaw: false, cts.Token);
+            }
+
+            Progress("ethereumjs dialing ours");
+            crossResult["ethereumjsDials"] = await RecipientRunAsync(driver, cross, withThroughput: true, cts.Token, (enode, ct) => VsChildProcess.StartEthereumJsAsync(benchMjs, ["--dial", enode], ct));
+            result["cross"] = crossResult;
+        }
+
+        string json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (outFile is null)
+        {
+            Console.WriteLine(json);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(outFile, json + "\n");
+        }
+
+        return 0;
+    }
+
+    /// <summary>We dial the responder: throughput, round trips, optionally the raw TCP floor, then sequential handshakes.</summary>
+    private static async Task<JsonObject> DialedRunAsync(VsDriver driver, VsChildProcess responder, Settings settings, bool withRaw, CancellationToken ct)
+    {
+        var result = new JsonObject();
+        VsDriver.Session session = await driver.DialAsync(responder.EndPoint, responder.Enode.PublicKey, ct);
+        result["throughput"] = await ThroughputAsync(session, settings, ct);
+        result["rtt"] = await VsDriver.RttAsync(session.Rw, settings.Rtt, settings.RttWarmup, ct);
+        if (withRaw)
+        {
+            result["rawTcpRtt"] = await VsDriver.RawRttAsync(responder.RawEndPoint, settings.Rtt, settings.RttWarmup, ct);
+            if (responder.RawBlockingPort is int blockingPort)
+            {
+                result["rawTcpRttBlocking"] = await VsDriver.RawRttBlockingAsync(new IPEndPoint(IPAddress.Loopback, blockingPort), settings.Rtt, settings.RttWarmup).WaitAsync(ct);
+            }
+        }
+
+        await VsDriver.CloseAsync(session);
+        result["handshakes"] = await driver.HandshakesAsync(responder.EndPoint, responder.Enode.PublicKey, settings.Handshakes, ct);
+        return result;
+    }
+
+    /// <summary>The responder dials us: round trips (and optionally throughput) with us as the RLPx recipient.</summary>
+    private static async Task<JsonObject> RecipientRunAsync(
+        VsDriver driver, Settings settings, bool withThroughput, CancellationToken ct, Func<string, CancellationToken, Task<VsChildProcess>> start)
+    {
+        var result = new JsonObject();
+        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0));
+        await listener.BindAsync(ct);
+        int port = ((IPEndPoint)listener.EndPoint).Port;
+        Task<VsDriver.Session> accepted = driver.AcceptAsync(listener, ct);
+        string enode = new EnodeUrl(driver.PublicKey, IPAddress.Loopback, port, port).ToString();
+        await using VsChildProcess responder = await start(enode, ct);
+        VsDriver.Session session = await accepted.WaitAsync(s_dialInTimeout, ct);
+        if (withThroughput)
+        {
+            result["throughput"] = await ThroughputAsync(session, settings, ct);
+        }
+
+        result["rtt"] = await VsDriver.RttAsync(session.Rw, settings.Rtt, settings.RttWarmup, ct);
+        await VsDriver.CloseAsync(session);
+        return result;
+    }
+
+    private static async Task<JsonArray> ThroughputAsync(VsDriver.Session session, Settings settings, CancellationToken ct)
+    {
+        var all = new JsonArray();
+        foreach ((int size, int count) in settings.Throughput)
+        {
+            all.Add(await VsDriver.ThroughputAsync(session.Rw, size, count, settings.Runs, ct));
+        }
+
+        return all;
+    }
+
+    private static void Progress(string what) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"vs-ethereumjs: {DateTime.UtcNow:HH:mm:ss} {what}"));
+
+    internal static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
