@@ -145,7 +145,14 @@ public sealed partial class Peer
 
                 if (msg.Code < BaseProtocol.Length)
                 {
-                    HandleBaseMessage(msg);
+                    if (HandleBaseMessage(msg))
+                    {
+                        // Answered here, not fire-and-forget: while the Pong cannot be written the
+                        // read loop stops, so a remote that floods Pings without reading holds at
+                        // most one pending Pong (go-ethereum bounds it with pingLoop's channel).
+                        await SendBaseAsync(BaseProtocol.PongCode, lingerToken).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
@@ -192,7 +199,8 @@ public sealed partial class Peer
         }
     }
 
-    private void HandleBaseMessage(Msg msg)
+    /// <summary>Handles a base-protocol message; returns true when it was a Ping that needs a Pong.</summary>
+    private bool HandleBaseMessage(Msg msg)
     {
         using (msg)
         {
@@ -203,8 +211,7 @@ public sealed partial class Peer
                     break;
                 case BaseProtocol.PingCode:
                     Interlocked.Increment(ref _pingsReceived);
-                    _ = SendBaseAsync(BaseProtocol.PongCode, CancellationToken.None).AsTask();
-                    break;
+                    return true;
                 case BaseProtocol.PongCode:
                     Interlocked.Increment(ref _pongsReceived);
                     CompletePing();
@@ -214,6 +221,8 @@ public sealed partial class Peer
                     break;
             }
         }
+
+        return false;
     }
 
     private void CompletePing()
