@@ -1,37 +1,35 @@
-using System.Net;
 using Devp2p;
 using Devp2p.Crypto;
 using Devp2p.Samples.FooBar;
-using Devp2p.Transports;
 
-// Two nodes in one process, as in the go-ethereum p2p tutorial: node 1 listens on 127.0.0.1,
-// node 2 dials it; each says "foo", each answers "bar", then node 2 hangs up.
+// The go-ethereum p2p tutorial in C#: two servers in one process, both running "MyProtocol"
+// version 1 (one message code). Node 1 listens on 127.0.0.1 (a free port); node 2 is told to add
+// node 1 as a static peer and dials it. Each says "foo", each answers "bar", then node 2 stops,
+// which disconnects the peer with DiscQuitting.
 using var key1 = PrivateKey.Generate();
 using var key2 = PrivateKey.Generate();
 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 var barsReceived = new CountdownEvent(2);
 
-PeerOptions Node(PrivateKey key, string name) => new()
+ServerConfig Node(PrivateKey key, string name) => new()
 {
     PrivateKey = key,
     Name = name,
+    MaxPeers = 10,
+    ListenAddr = "127.0.0.1:0",
+    NoDiscovery = true,
     Protocols = [FooBarProtocol.Create(_ => barsReceived.Signal(), Console.Out)],
 };
 
-await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0));
-await listener.BindAsync(timeout.Token);
-Console.WriteLine($"node 1 listening on {listener.EndPoint}");
+await using var node1 = new Server(Node(key1, "foobar/node1"));
+await using var node2 = new Server(Node(key2, "foobar/node2"));
+await node1.StartAsync(timeout.Token);
+await node2.StartAsync(timeout.Token);
+Console.WriteLine($"node 1: {node1.Self}");
 
-Task<Peer> accepted = Task.Run(async () =>
-{
-    TransportConnection connection = await listener.AcceptAsync(timeout.Token) ?? throw new InvalidOperationException("listener closed");
-    return await Peer.ConnectAsync(connection, Node(key1, "foobar/node1"), dialDestination: null, timeout.Token);
-});
-
-TransportConnection dialed = await new SocketTransportDialer().ConnectAsync(listener.EndPoint, timeout.Token);
-Peer peerOf2 = await Peer.ConnectAsync(dialed, Node(key2, "foobar/node2"), key1.PublicKey, timeout.Token);
-Peer peerOf1 = await accepted;
-Console.WriteLine($"node 2 connected to {peerOf2.Name}, running {string.Join(", ", peerOf2.RunningProtocols)}");
+// Watch node 1's peer events: the add when node 2 connects, the drop when it leaves.
+ChannelReaderOfEvents events = new(node1.SubscribeEvents(cancellationToken: timeout.Token));
+node2.AddPeer(node1.Self);
 
 if (!barsReceived.Wait(TimeSpan.FromSeconds(5), timeout.Token))
 {
@@ -39,7 +37,25 @@ if (!barsReceived.Wait(TimeSpan.FromSeconds(5), timeout.Token))
     return 1;
 }
 
-peerOf2.Disconnect(DiscReason.Requested);
-PeerDisconnect end = await peerOf1.Completion.WaitAsync(timeout.Token);
-Console.WriteLine($"node 1 saw the peer leave: {end}");
+Console.WriteLine($"node 2 has {node2.PeerCount} peer: {node2.Peers[0].Name}, running {string.Join(", ", node2.Peers[0].RunningProtocols)}");
+await node2.StopAsync(timeout.Token);
+PeerEvent drop = await events.NextAsync(PeerEventType.Drop, timeout.Token);
+Console.WriteLine($"node 1 saw the peer leave: {drop.Error}");
 return 0;
+
+/// <summary>Reads a server's event stream until an event of one type.</summary>
+internal sealed class ChannelReaderOfEvents(System.Threading.Channels.ChannelReader<PeerEvent> reader)
+{
+    /// <summary>Waits for the next event of <paramref name="type"/>, skipping others.</summary>
+    public async Task<PeerEvent> NextAsync(PeerEventType type, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            PeerEvent e = await reader.ReadAsync(cancellationToken);
+            if (e.Type == type)
+            {
+                return e;
+            }
+        }
+    }
+}
