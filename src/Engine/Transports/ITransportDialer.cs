@@ -10,7 +10,8 @@ public interface ITransportDialer
     /// <param name="cancellationToken">Cancels the connect; a timeout is a token with a deadline.</param>
     /// <returns>The established connection.</returns>
     /// <exception cref="ArgumentException">The endpoint type is not supported by this dialer.</exception>
-    /// <exception cref="IOException">The connection could not be established.</exception>
+    /// <exception cref="IOException">The connection could not be established (pipe and in-memory transports).</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The connection was refused, reset or unreachable (socket transports; its <c>SocketErrorCode</c> says which).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     ValueTask<TransportConnection> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken = default);
 }
