@@ -18,9 +18,12 @@ public static class RpcErrorCodes
     /// <summary>The params are not an array, have too many or too few values, or one does not decode (-32602).</summary>
     public const int InvalidParams = -32602;
 
-    /// <summary>The handler failed with an exception other than <see cref="RpcException"/>, or its result did not serialize (-32603).</summary>
+    /// <summary>The server itself failed, for example a result or notification did not serialize (-32603, geth's errcodeMarshalError).</summary>
     public const int InternalError = -32603;
 
-    /// <summary>go-ethereum's code for an application error without a code of its own, such as "subscription not found" (-32000).</summary>
+    /// <summary>
+    /// go-ethereum's code for an application error without a code of its own (-32000): a handler or
+    /// subscription source that throws anything but <see cref="RpcException"/>, "subscription not found".
+    /// </summary>
     public const int ServerError = -32000;
 }

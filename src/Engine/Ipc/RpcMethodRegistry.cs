@@ -22,8 +22,8 @@ namespace Devp2p.Ipc;
 /// A handler is started on the connection's read loop and runs there until its first incomplete
 /// await; a handler that blocks or computes for long should yield first (<c>await Task.Yield()</c>)
 /// so the connection keeps reading. An <see cref="RpcException"/> it throws becomes that error
-/// response; any other exception becomes <see cref="RpcErrorCodes.InternalError"/> with the
-/// exception's message (geth uses -32000 there).
+/// response; any other exception becomes <see cref="RpcErrorCodes.ServerError"/> (-32000) with the
+/// exception's message, as geth answers a method that returns an error.
 /// </para>
 /// </remarks>
 public sealed partial class RpcMethodRegistry

@@ -78,7 +78,7 @@ public sealed partial class RpcClientTests
             }
         });
         Assert.Equal([1], received);
-        Assert.Equal(RpcErrorCodes.InternalError, ex.Code);
+        Assert.Equal(RpcErrorCodes.ServerError, ex.Code);
         Assert.Equal("source broke", ex.Message);
     }
 

@@ -70,9 +70,10 @@ public sealed partial class RpcClientTests : IAsyncLifetime
         JsonElement data = Assert.IsType<JsonElement>(custom.ErrorData);
         Assert.Equal("""["detail","reverted"]""", data.GetRawText());
 
-        RpcException internalError = await Assert.ThrowsAsync<RpcException>(async () => await client.CallAsync("test_throw", s_json.Boolean, cts.Token));
-        Assert.Equal(RpcErrorCodes.InternalError, internalError.Code);
-        Assert.Null(internalError.ErrorData);
+        RpcException thrown = await Assert.ThrowsAsync<RpcException>(async () => await client.CallAsync("test_throw", s_json.Boolean, cts.Token));
+        Assert.Equal(RpcErrorCodes.ServerError, thrown.Code);
+        Assert.Equal("boom", thrown.Message);
+        Assert.Null(thrown.ErrorData);
 
         // The connection is still good.
         Assert.Equal(1, await client.CallAsync("test_count", s_json.Int32, cts.Token));

@@ -91,13 +91,28 @@ public sealed partial class RpcServerTests
     }
 
     [Fact]
-    public async Task HandlerException_IsInternalError_WithItsMessage()
+    public async Task HandlerException_IsServerError_WithItsMessage_AsGeth()
     {
+        // geth: a method returning an error is answered with errcodeDefault (-32000) and err.Error().
         using CancellationTokenSource cts = RpcTestKit.Timeout();
         await using RawRpcClient client = RpcTestKit.ConnectRaw(_server);
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"boom"}}""",
+            """{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"boom"}}""",
             await client.CallAsync("""{"jsonrpc":"2.0","id":1,"method":"test_throw"}""", cts.Token));
+    }
+
+    [Fact]
+    public async Task ResultThatDoesNotSerialize_IsInternalError()
+    {
+        // -32603 stays for the server's own failures (geth's errcodeMarshalError).
+        using CancellationTokenSource cts = RpcTestKit.Timeout();
+        var registry = new RpcMethodRegistry();
+        registry.Add("test_undefined", RpcJsonContext.Default.JsonElement, static ct => ValueTask.FromResult(default(JsonElement)));
+        await using var server = new RpcServer(registry);
+        await using RawRpcClient client = RpcTestKit.ConnectRaw(server);
+        using JsonDocument doc = JsonDocument.Parse(await client.CallAsync("""{"jsonrpc":"2.0","id":1,"method":"test_undefined"}""", cts.Token));
+        Assert.Equal(RpcErrorCodes.InternalError, doc.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.False(doc.RootElement.TryGetProperty("result", out _));
     }
 
     [Fact]

@@ -77,7 +77,9 @@ internal sealed partial class RpcServerConnection
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            call.Response.WriteError(call.Id.Span, RpcErrorCodes.InternalError, ex.Message);
+            // geth answers a method's error with -32000 and its text (errcodeDefault); -32603 is
+            // kept for failures of the server itself, such as a result that does not serialize.
+            call.Response.WriteError(call.Id.Span, RpcErrorCodes.ServerError, ex.Message);
         }
     }
 

@@ -108,7 +108,8 @@ internal sealed class ServerSubscription<T> : ServerSubscription
         }
         catch (Exception ex)
         {
-            Fail(new RpcException(RpcErrorCodes.InternalError, ex.Message));
+            // The source's own failure, like a method's, is an application error (-32000).
+            Fail(new RpcException(RpcErrorCodes.ServerError, ex.Message));
         }
     }
 
