@@ -15,6 +15,7 @@ public static class Program
             KeyCommand.Create(),
             RlpCommand.Create(),
             RlpxCommand.Create(),
+            AttachCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

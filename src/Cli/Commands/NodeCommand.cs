@@ -6,6 +6,8 @@ using Devp2p.Cli.FooBar;
 using Devp2p.Cli.Logging;
 using Devp2p.Crypto;
 using Devp2p.Enode;
+using Devp2p.Ipc;
+using Devp2p.Ipc.Admin;
 using Microsoft.Extensions.Logging;
 
 namespace Devp2p.Cli.Commands;
@@ -13,10 +15,12 @@ namespace Devp2p.Cli.Commands;
 /// <summary>
 /// <c>devp2p node</c>: runs a Server on embedded defaults. The data directory (default
 /// <c>~/.devp2p</c>, or <c>./devp2p-data</c> when there is no home directory) holds the node key
-/// (<c>nodekey</c>, generated on first start, mode 0600) and the Unix socket for local peers
-/// (<c>p2p.sock</c>). TCP listens on 0.0.0.0:30303; the foo/bar example protocol runs on every
-/// peer; there are no bootnodes and no discovery. Ctrl-C or SIGTERM stops the node cleanly: every
-/// peer is sent "client quitting".
+/// (<c>nodekey</c>, generated on first start, mode 0600), the Unix socket for local peers
+/// (<c>p2p.sock</c>) and the IPC endpoint of the JSON-RPC API (<c>devp2p.ipc</c>, geth's admin, net
+/// and web3 methods; a named pipe <c>\\.\pipe\devp2p.ipc</c> on Windows; <c>--ipcpath</c> and
+/// <c>--ipcdisable</c> as in geth). TCP listens on 0.0.0.0:30303; the foo/bar example protocol runs
+/// on every peer; there are no bootnodes and no discovery. Ctrl-C or SIGTERM stops the node
+/// cleanly: the IPC endpoint closes (its file is removed) and every peer is sent "client quitting".
 /// </summary>
 internal static class NodeCommand
 {
@@ -71,10 +75,19 @@ internal static class NodeCommand
         {
             Description = "External IP to advertise in the enode URL (geth's --nat extip:<ip>).",
         };
+        var ipcPath = new Option<string>("--ipcpath")
+        {
+            Description = "Filename for the IPC socket/pipe within the datadir (explicit paths escape it).",
+            DefaultValueFactory = _ => IpcAddress.DefaultFileName,
+        };
+        var ipcDisable = new Option<bool>("--ipcdisable")
+        {
+            Description = "Disable the IPC-RPC server.",
+        };
 
         var command = new Command("node", "Run a devp2p node: TCP on 0.0.0.0:30303, a Unix socket in the data directory, the foo/bar example protocol.")
         {
-            listen, dataDir, nodeKey, maxPeers, staticNodes, trustedNodes, netRestrict, noDial, name, verbosity, extIp,
+            listen, dataDir, nodeKey, maxPeers, staticNodes, trustedNodes, netRestrict, noDial, name, verbosity, extIp, ipcPath, ipcDisable,
         };
         command.SetAction(parseResult => Run(new Settings
         {
@@ -89,6 +102,8 @@ internal static class NodeCommand
             Name = parseResult.GetValue(name),
             Verbosity = parseResult.GetValue(verbosity),
             ExtIp = parseResult.GetValue(extIp),
+            IpcPath = parseResult.GetValue(ipcPath) ?? IpcAddress.DefaultFileName,
+            IpcDisable = parseResult.GetValue(ipcDisable),
         }));
         return command;
     }
@@ -121,10 +136,12 @@ internal static class NodeCommand
 
         ServerConfig config;
         PrivateKey key;
+        EndPoint? ipcEndPoint;
         try
         {
             string dataDir = settings.DataDir ?? DefaultDataDir();
             CreateDataDir(dataDir);
+            ipcEndPoint = settings.IpcDisable ? null : ResolveIpcPath(dataDir, settings.IpcPath);
             string keyPath = settings.NodeKey ?? Path.Combine(dataDir, NodeKeyFileName);
             if (settings.NodeKey is not null)
             {
@@ -163,11 +180,11 @@ internal static class NodeCommand
 
         using (key)
         {
-            return RunServerAsync(config, log).GetAwaiter().GetResult();
+            return RunServerAsync(config, ipcEndPoint, logs, log).GetAwaiter().GetResult();
         }
     }
 
-    private static async Task<int> RunServerAsync(ServerConfig config, ILogger log)
+    private static async Task<int> RunServerAsync(ServerConfig config, EndPoint? ipcEndPoint, ILoggerFactory logs, ILogger log)
     {
         using var stop = new CancellationTokenSource();
         int signals = 0;
@@ -195,8 +212,32 @@ internal static class NodeCommand
             return Fail(WithoutParameter(e) + hint);
         }
 
+        var registry = new RpcMethodRegistry();
+        NodeRpcApi.Register(registry, server);
+        await using var rpc = new RpcServer(registry, logger: logs.CreateLogger("devp2p.rpc"));
+        IpcEndpoint? ipc = null;
+        if (ipcEndPoint is not null)
+        {
+            try
+            {
+                ipc = await IpcEndpoint.StartAsync(rpc, ipcEndPoint, logger: logs.CreateLogger("devp2p.ipc"), cancellationToken: stop.Token);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                // As geth, a node whose IPC endpoint cannot open does not run.
+                await server.StopAsync(CancellationToken.None);
+                return Fail($"cannot open the IPC endpoint {IpcAddress.Format(ipcEndPoint)}: {WithoutParameter(e)} Use --ipcpath, or --ipcdisable.");
+            }
+        }
+
         Console.Out.WriteLine(server.Self.ToString());
-        log.LogInformation("Node running: name={Name} tcp={Listen} unix={Unix} maxpeers={MaxPeers}", config.Name, server.ListenAddr, config.UnixSocketPath, config.MaxPeers);
+        log.LogInformation(
+            "Node running: name={Name} tcp={Listen} unix={Unix} ipc={Ipc} maxpeers={MaxPeers}",
+            config.Name,
+            server.ListenAddr,
+            config.UnixSocketPath,
+            ipc?.Address ?? "disabled",
+            config.MaxPeers);
         Task watch = LogPeersAsync(server, log, stop.Token);
         try
         {
@@ -207,6 +248,13 @@ internal static class NodeCommand
             log.LogInformation("Stopping: disconnecting {Count} peers", server.PeerCount);
         }
 
+        // The endpoint first, so no call arrives for a server that is going away.
+        if (ipc is not null)
+        {
+            await ipc.DisposeAsync();
+        }
+
+        await rpc.StopAsync(CancellationToken.None);
         await server.StopAsync(CancellationToken.None);
         await watch;
         return 0;
@@ -256,7 +304,24 @@ internal static class NodeCommand
             ? ip
             : throw new FormatException($"--extip: \"{text}\" is not an IP address.");
 
-    private static string DefaultDataDir()
+    /// <summary>
+    /// Resolves <c>--ipcpath</c> as geth does: a bare file name lives in the data directory, an
+    /// explicit path is used as it is, and on Windows the name is a named pipe.
+    /// </summary>
+    private static EndPoint ResolveIpcPath(string dataDir, string ipcPath)
+    {
+        try
+        {
+            return IpcAddress.ForDataDir(dataDir, ipcPath);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"IPC endpoint: {WithoutParameter(e)} Use a shorter --datadir or --ipcpath, or --ipcdisable.", e);
+        }
+    }
+
+    /// <summary>The data directory when <c>--datadir</c> is not given: <c>~/.devp2p</c>, or <c>./devp2p-data</c> without a home directory.</summary>
+    internal static string DefaultDataDir()
     {
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return string.IsNullOrEmpty(home) ? Path.GetFullPath("devp2p-data") : Path.Combine(home, ".devp2p");
@@ -322,5 +387,9 @@ internal static class NodeCommand
         public int Verbosity { get; init; }
 
         public string? ExtIp { get; init; }
+
+        public required string IpcPath { get; init; }
+
+        public bool IpcDisable { get; init; }
     }
 }
