@@ -7,7 +7,7 @@ namespace Devp2p.Bench;
 /// <c>dotnet run -c Release --project bench -- --filter '*Keccak*'</c>,
 /// <c>dotnet run -c Release --project bench -- --list flat</c>; and the engine throughput
 /// runner, <c>dotnet run -c Release --project bench -- engine [messages]</c>; and the comparison with
-/// ethereumjs, <c>dotnet run -c Release --project bench -- vs-ethereumjs run</c> (scripts/bench-vs-ethereumjs).
+/// ethereumjs, <c>dotnet run -c Release --project bench -- vs-ethereumjs run</c> (scripts/bench-vs-ethereumjs); and the IPC runner, <c>ipc</c> (scripts/bench-ipc).
 /// </summary>
 public static class Program
 {
@@ -22,6 +22,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "vs-ethereumjs")
         {
             return Engine.VsEthereumJsCommand.RunAsync(args).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == "ipc")
+        {
+            return Ipc.IpcBenchCommand.RunAsync(args).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
