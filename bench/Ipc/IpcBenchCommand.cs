@@ -18,6 +18,19 @@ internal static class IpcBenchCommand
         int divisor = quick ? 10 : 1;
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
 
+        if (args.Contains("trace"))
+        {
+            // Which types the node-ipc compatible path allocates: sampled AllocationTick events.
+            using var tracer = new Engine.AllocationTracer();
+            Console.WriteLine((await NodeIpcBench.RunOursAsync(200_000, 1000, cts.Token)).ToJsonString());
+            foreach (var (type, count) in tracer.ByType.OrderByDescending(p => p.Value).Take(25))
+            {
+                Console.WriteLine($"{count,6} x ~100 KB  {type}");
+            }
+
+            return 0;
+        }
+
         var result = new JsonObject { ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription };
         Progress("JSON-RPC admin_nodeInfo");
         result["rpc"] = await RpcRoundTrips.RunAsync(50_000 / divisor, cts.Token);
