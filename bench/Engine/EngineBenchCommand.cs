@@ -27,6 +27,15 @@ internal static class EngineBenchCommand
             return 0;
         }
 
+        if (args.Length > 4 && args[2] == "one")
+        {
+            // One size on one transport, raw then engine (snappy on): for A/B runs of a change.
+            int size = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            Console.WriteLine((await RawSocketThroughput.RunAsync(args[4], size, scale, cts.Token)).ToRow("raw socket"));
+            Console.WriteLine((await EngineThroughput.RunAsync(args[4], size, snappy: true, scale, cts.Token)).ToRow("engine"));
+            return 0;
+        }
+
         Console.WriteLine("| run | transport | size | snappy | messages | msgs/s | MB/s | B alloc/msg |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (string transport in new[] { "inmemory", "unix" })
