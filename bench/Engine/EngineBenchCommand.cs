@@ -27,6 +27,12 @@ internal static class EngineBenchCommand
             return 0;
         }
 
+        if (args.Length > 3 && args[2] == "handshake")
+        {
+            await HandshakeProbe.RunAsync(args[3], scale, cts.Token);
+            return 0;
+        }
+
         if (args.Length > 4 && args[2] == "one")
         {
             // One size on one transport, raw then engine (snappy on): for A/B runs of a change.
