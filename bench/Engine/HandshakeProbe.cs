@@ -17,6 +17,13 @@ internal static class HandshakeProbe
     public static async Task RunAsync(string transport, int count, CancellationToken ct)
     {
         // Sequential Peer.ConnectAsync pairs in one process: where the time of a handshake goes.
+        int exceptions = 0;
+        var exceptionTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+        {
+            Interlocked.Increment(ref exceptions);
+            exceptionTypes.AddOrUpdate(e.Exception.GetType().Name + ": " + e.Exception.Message[..Math.Min(60, e.Exception.Message.Length)], 1, (_, n) => n + 1);
+        };
         using var keyA = PrivateKey.Generate();
         using var keyB = PrivateKey.Generate();
         var options = (PrivateKey key) => new PeerOptions { PrivateKey = key, Protocols = [new Protocol { Name = "bench", Version = 1, Length = 2, Run = (_, _, ct) => Task.Delay(Timeout.Infinite, ct) }] };
@@ -92,6 +99,7 @@ internal static class HandshakeProbe
         }
 
         Console.WriteLine($"{transport}: RlpxConnection handshake alone {hs * 1e6 / Stopwatch.Frequency / count:F1} us per pair");
+        Console.WriteLine($"{transport}: first-chance exceptions: {exceptions} in all ({string.Join(", ", exceptionTypes.OrderByDescending(p => p.Value).Take(6).Select(p => $"{p.Key} x{p.Value}"))})");
         Console.WriteLine($"{transport}: setup {setup * 1e6 / Stopwatch.Frequency / count:F1} us, close {close * 1e6 / Stopwatch.Frequency / count:F1} us per pair");
     }
 }
