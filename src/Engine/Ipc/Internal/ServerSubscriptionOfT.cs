@@ -123,15 +123,23 @@ internal sealed class ServerSubscription<T> : ServerSubscription
         }
 
         // The client is behind by a whole queue: what is queued is dropped with the subscription.
-        _dropQueued = true;
-        Fail(new RpcException(RpcErrorCodes.ServerError, "subscription queue overflow"));
+        Fail(new RpcException(RpcErrorCodes.ServerError, "subscription queue overflow"), dropQueued: true);
     }
 
-    /// <summary>Ends the subscription with an error the client is told about after what is still queued (unless dropped).</summary>
-    private void Fail(RpcException failure)
+    /// <summary>
+    /// Ends the subscription with an error the client is told about after what is still queued,
+    /// or at once when <paramref name="dropQueued"/>. The failure is published before the drop flag,
+    /// so a sender that sees the flag always finds the failure to report.
+    /// </summary>
+    private void Fail(RpcException failure, bool dropQueued = false)
     {
         if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
         {
+            if (dropQueued)
+            {
+                _dropQueued = true;
+            }
+
             _connection.RemoveSubscription(Id, this);
             _queue.Writer.TryComplete();
         }
@@ -154,8 +162,8 @@ internal sealed class ServerSubscription<T> : ServerSubscription
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
                         // The item did not serialize.
-                        _dropQueued = true;
-                        Fail(new RpcException(RpcErrorCodes.InternalError, ex.Message));
+                        Fail(new RpcException(RpcErrorCodes.InternalError, ex.Message), dropQueued: true);
+                        _dropQueued = true; // also when an earlier failure won: a failure is set either way
                         break;
                     }
 
