@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Devp2p.Framing.Rlp;
 using Devp2p.Framing.Rlpx;
 using Devp2p.Framing.Snappy;
@@ -13,6 +14,9 @@ public sealed partial class Peer
     /// <summary>The empty list <c>0xc0</c>: the payload of Ping and Pong (go sends <c>SendItems(rw, pingMsg)</c>).</summary>
     private static readonly ReadOnlyMemory<byte> s_emptyList = new byte[] { 0xC0 };
 
+    /// <summary>Pongs that may wait to be written before the read loop stops (go-ethereum's pingRecv buffer).</summary>
+    private const int PongQueueCapacity = 16;
+
     /// <summary>go-ethereum's <c>discWriteTimeout</c>: how long the Disconnect write may wait.</summary>
     private static readonly TimeSpan s_disconnectWriteTimeout = TimeSpan.FromSeconds(1);
 
@@ -24,7 +28,16 @@ public sealed partial class Peer
     private readonly object _pingLock = new();
     private TaskCompletionSource<long>? _pendingPing;
     private long _pingsReceived;
+
     private long _pongsReceived;
+
+    /// <summary>Pongs owed to the remote, written by <see cref="PongLoopAsync"/>.</summary>
+    private readonly Channel<byte> _pongRequests = Channel.CreateBounded<byte>(new BoundedChannelOptions(PongQueueCapacity)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
 
     /// <summary>
     /// Sends a base-protocol Ping and waits for the next Pong, returning the round trip.
@@ -82,6 +95,7 @@ public sealed partial class Peer
         using var lingerCancellation = new CancellationTokenSource();
         Task readLoop = Task.Run(() => ReadLoopAsync(lingerCancellation.Token));
         Task timerLoop = Task.Run(TimerLoopAsync);
+        Task pongLoop = Task.Run(PongLoopAsync);
         var protocolTasks = new Task[_channels.Length];
         for (int i = 0; i < _channels.Length; i++)
         {
@@ -98,6 +112,7 @@ public sealed partial class Peer
         }
 
         await _runCancellation.CancelAsync().ConfigureAwait(false);
+        _pongRequests.Writer.TryComplete();
 
         // go-ethereum sends Disconnect unless the network failed (the write would fail too); not
         // when the remote sent it. An explicit Disconnect(NetworkError) carries no error and is sent.
@@ -123,6 +138,7 @@ public sealed partial class Peer
         }
 
         await timerLoop.ConfigureAwait(false);
+        await pongLoop.ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(protocolTasks).ConfigureAwait(false);
         _runCancellation.Dispose();
@@ -147,10 +163,7 @@ public sealed partial class Peer
                 {
                     if (HandleBaseMessage(msg))
                     {
-                        // Answered here, not fire-and-forget: while the Pong cannot be written the
-                        // read loop stops, so a remote that floods Pings without reading holds at
-                        // most one pending Pong (go-ethereum bounds it with pingLoop's channel).
-                        await SendBaseAsync(BaseProtocol.PongCode, lingerToken).ConfigureAwait(false);
+                        await RequestPongAsync(lingerToken).ConfigureAwait(false);
                     }
 
                     continue;
@@ -196,6 +209,51 @@ public sealed partial class Peer
         catch (Exception)
         {
             // Abort or cancellation: the close is forced anyway.
+        }
+    }
+
+    /// <summary>
+    /// Queues a Pong for <see cref="PongLoopAsync"/>, as go-ethereum's readLoop hands Pings to
+    /// pingLoop through a 16-slot channel. The read loop does not write the Pong itself: if it did,
+    /// two peers whose outputs are both full (each waiting for the other to read) would stop each
+    /// other's read loops with their Pongs. Only a remote that sends more than
+    /// <see cref="PongQueueCapacity"/> Pings without reading our answers stops our read loop, so
+    /// it cannot make us hold Pongs without bound.
+    /// </summary>
+    private ValueTask RequestPongAsync(CancellationToken lingerToken)
+    {
+        return _pongRequests.Writer.TryWrite(0) ? ValueTask.CompletedTask : WaitAsync(_pongRequests.Writer, lingerToken);
+
+        static async ValueTask WaitAsync(ChannelWriter<byte> writer, CancellationToken lingerToken)
+        {
+            while (!writer.TryWrite(0))
+            {
+                if (!await writer.WaitToWriteAsync(lingerToken).ConfigureAwait(false))
+                {
+                    return; // The peer is ending: no more Pongs.
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the queued Pongs, one at a time, until the peer ends.</summary>
+    private async Task PongLoopAsync()
+    {
+        ChannelReader<byte> requests = _pongRequests.Reader;
+        CancellationToken token = _runCancellation.Token;
+        try
+        {
+            while (await requests.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                while (requests.TryRead(out _))
+                {
+                    await SendBaseAsync(BaseProtocol.PongCode, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The peer ended.
         }
     }
 

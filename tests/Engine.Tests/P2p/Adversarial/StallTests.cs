@@ -129,6 +129,79 @@ public sealed class StallTests
     }
 
     [Fact]
+    public async Task A_Ping_while_our_output_is_full_does_not_stop_the_read_loop()
+    {
+        using var cts = AdversarialKit.Timeout();
+        using var engineKey = PrivateKey.Generate();
+        using var remoteKey = PrivateKey.Generate();
+
+        // A protocol that hands out its writer and records the codes it reads.
+        var writer = new TaskCompletionSource<IMsgReadWriter>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        var protocol = new Protocol
+        {
+            Name = "stall",
+            Version = 1,
+            Length = 2,
+            Run = async (_, rw, ct) =>
+            {
+                writer.TrySetResult(rw);
+                while (true)
+                {
+                    using Msg msg = await rw.ReadMsgAsync(ct);
+                    received.Writer.TryWrite(System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(msg.Payload[1..]));
+                }
+            },
+        };
+
+        // A 64 KiB window toward the remote, which never reads: our output fills and stays full.
+        var window = new TransportOptions { SendPauseThreshold = 64 * 1024, SendResumeThreshold = 32 * 1024 };
+        PeerOptions options = AdversarialKit.Options(engineKey, protocol) with { FrameWriteTimeout = TimeSpan.FromSeconds(30) };
+        (Peer peer, ManualRemote remote) = await AdversarialKit.ConnectAsync(options, remoteKey, cts.Token, inMemoryOptions: window);
+        await using (remote)
+        {
+            IMsgReadWriter rw = await writer.Task.WaitAsync(cts.Token);
+            byte[] big = new byte[256 * 1024];
+            Task<Exception> filling = Task.Run<Exception>(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        await rw.WriteMsgAsync(0, big, cts.Token);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    return ex;
+                }
+            });
+            await Task.Delay(200, cts.Token);
+            Assert.False(filling.IsCompleted, "the writes toward a remote that does not read should be stuck");
+
+            // A Ping, then messages: the Pong cannot be written, yet the messages must arrive. (go-ethereum's
+            // readLoop hands Pings to pingLoop and goes on; a read loop that wrote the Pong itself would
+            // wait here until the write timeout, and two such peers with full outputs stall each other.)
+            await remote.SendAsync(BaseProtocol.PingCode, [0xc0], cts.Token);
+            for (long i = 0; i < 100; i++)
+            {
+                await remote.SendAsync(BaseProtocol.Length + 1, AdversarialKit.CounterPayload(i), cts.Token);
+            }
+
+            for (long i = 0; i < 100; i++)
+            {
+                Assert.Equal(i, await received.Reader.ReadAsync(cts.Token));
+            }
+
+            Assert.Equal(1, peer.PingsReceived);
+            peer.Disconnect(DiscReason.Requested);
+            await remote.DisposeAsync();
+            await AdversarialKit.EndOf(peer);
+            Assert.NotNull(await filling.WaitAsync(cts.Token));
+        }
+    }
+
+    [Fact]
     public async Task A_frame_trickled_byte_by_byte_is_bounded_by_the_read_timeout()
     {
         using var cts = AdversarialKit.Timeout();
