@@ -8,7 +8,7 @@ using Devp2p.Transports;
 namespace Devp2p.Cli.Attach;
 
 /// <summary>Finds and connects to the IPC endpoint <c>devp2p attach</c> talks to.</summary>
-public static class AttachEndpoint
+internal static class AttachEndpoint
 {
     /// <summary>
     /// How long to wait for an endpoint that exists to accept. A named pipe client waits for a server

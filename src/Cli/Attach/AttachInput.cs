@@ -17,7 +17,7 @@ namespace Devp2p.Cli.Attach;
 /// <c>true</c>/<c>false</c>/<c>null</c>) is taken as a string, so URLs need no quotes. geth console
 /// spelling works too: <c>admin.peers</c> and <c>admin.addPeer("enode://…")</c>.
 /// </summary>
-public static class AttachInput
+internal static class AttachInput
 {
     /// <summary>Parses a line as <see cref="TryParse"/> does.</summary>
     /// <param name="line">The line.</param>

@@ -6,7 +6,7 @@ using Devp2p.Ipc;
 namespace Devp2p.Cli.Attach;
 
 /// <summary>How <c>devp2p attach</c> prints results, notifications and errors.</summary>
-public static class AttachOutput
+internal static class AttachOutput
 {
     private static readonly JsonWriterOptions s_pretty = new()
     {

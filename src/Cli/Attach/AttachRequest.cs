@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Devp2p.Cli.Attach;
 
 /// <summary>One line typed into <c>devp2p attach</c>: a method and its positional parameters.</summary>
-public sealed class AttachRequest
+internal sealed class AttachRequest
 {
     private const string SubscribeSuffix = "_subscribe";
 

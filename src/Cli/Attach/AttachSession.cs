@@ -9,7 +9,7 @@ namespace Devp2p.Cli.Attach;
 /// A <c>{ns}_subscribe</c> line streams its notifications until <see cref="CancelCurrent"/>, the
 /// server ending it, or the connection closing. Used by the interactive console and by <c>--exec</c>.
 /// </summary>
-public sealed class AttachSession
+internal sealed class AttachSession
 {
     private const string Prompt = "> ";
 
