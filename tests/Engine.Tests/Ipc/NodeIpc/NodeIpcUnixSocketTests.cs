@@ -60,6 +60,37 @@ public sealed class NodeIpcUnixSocketTests
     }
 
     [Fact]
+    public async Task MessagesEmittedJustBeforeDisconnectAreStillDelivered()
+    {
+        // A disconnect right after a burst of emits must not lose any of them.
+        const int count = 100;
+        using var dir = new SocketDirectory();
+        using CancellationTokenSource cts = NodeIpcTestKit.Timeout();
+        NodeIpcConfig config = NodeIpcTestKit.Config(dir.Root);
+        var received = new ConcurrentQueue<int>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using NodeIpcServer server = await NodeIpcTestKit.ServeUnixAsync(config, cts.Token, s =>
+            s.On("n", NodeIpcTestJsonContext.Default.Int32, (n, _) =>
+            {
+                received.Enqueue(n);
+                if (received.Count == count)
+                {
+                    all.TrySetResult();
+                }
+            }));
+        NodeIpcClient client = await NodeIpcTestKit.ConnectUnixAsync(config, cts.Token);
+        for (int i = 0; i < count; i++)
+        {
+            await client.EmitAsync("n", i, NodeIpcTestJsonContext.Default.Int32, cts.Token);
+        }
+
+        await client.DisconnectAsync(cts.Token);
+        await client.DisposeAsync();
+        await all.Task.WaitAsync(cts.Token);
+        Assert.Equal(Enumerable.Range(0, count), received);
+    }
+
+    [Fact]
     public async Task ConcurrentEmitsNeverInterleave()
     {
         const int tasks = 8;
