@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Devp2p.Tests;
@@ -11,31 +9,11 @@ namespace Devp2p.Interop.Tests;
 /// JSON lines on stdin, events come out as JSON lines on stdout. Every wait is bounded, and
 /// disposing kills the process if it has not exited.
 /// </summary>
-internal sealed class EthereumJsPeer : IAsyncDisposable
+internal sealed class EthereumJsPeer : NodeChildProcess
 {
-    public static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
-
-    private readonly Process _process;
-    private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
-    private readonly List<JsonElement> _seen = [];
-    private readonly StringBuilder _stderr = new();
-    private readonly Task _stdoutPump;
-
-    private EthereumJsPeer(Process process)
+    private EthereumJsPeer(string peerDir, string[] args)
+        : base(peerDir, "peer.mjs", args, "ethereumjs peer")
     {
-        _process = process;
-        _stdoutPump = Task.Run(PumpStdoutAsync);
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_stderr)
-                {
-                    _stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        _process.BeginErrorReadLine();
     }
 
     /// <summary>The node's listening port, from its first event.</summary>
@@ -47,25 +25,7 @@ internal sealed class EthereumJsPeer : IAsyncDisposable
     /// <summary>Starts peer.mjs with <paramref name="args"/> and waits for its "listening" event.</summary>
     public static async Task<EthereumJsPeer> StartAsync(params string[] args)
     {
-        string peerDir = InteropSetup.EnsureInstalled();
-        var info = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = peerDir,
-        };
-        info.ArgumentList.Add(Path.Combine(peerDir, "peer.mjs"));
-        info.ArgumentList.Add("--timeout-ms");
-        info.ArgumentList.Add("120000");
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        Process process = Process.Start(info) ?? throw new InvalidOperationException("Could not start node.");
-        var peer = new EthereumJsPeer(process);
+        var peer = new EthereumJsPeer(InteropSetup.EnsureInstalled(), args);
         try
         {
             JsonElement listening = await peer.WaitForAsync("listening");
@@ -80,14 +40,7 @@ internal sealed class EthereumJsPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one command object as a JSON line.</summary>
-    public async Task SendAsync(object command)
-    {
-        await _process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(command));
-        await _process.StandardInput.FlushAsync();
-    }
-
-    /// <summary>Waits for the next event named <paramref name="name"/> that satisfies <paramref name="match"/>, skipping others (they stay in <see cref="Seen"/>).</summary>
+    /// <summary>Waits for the next event named <paramref name="name"/> that satisfies <paramref name="match"/>, skipping others (they stay in <see cref="NodeChildProcess.Describe"/>).</summary>
     public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? EventTimeout);
@@ -95,12 +48,7 @@ internal sealed class EthereumJsPeer : IAsyncDisposable
         {
             while (true)
             {
-                JsonElement e = await _events.Reader.ReadAsync(cts.Token);
-                lock (_seen)
-                {
-                    _seen.Add(e);
-                }
-
+                JsonElement e = await Events.Reader.ReadAsync(cts.Token);
                 string? eventName = e.GetProperty("event").GetString();
                 if (eventName == "fatal")
                 {
@@ -120,72 +68,6 @@ internal sealed class EthereumJsPeer : IAsyncDisposable
         catch (ChannelClosedException)
         {
             throw new InvalidOperationException($"The ethereumjs peer exited before '{name}'. Events so far:\n{Describe()}");
-        }
-    }
-
-    /// <summary>Every event consumed so far plus stderr, for failure messages.</summary>
-    public string Describe()
-    {
-        var text = new StringBuilder();
-        lock (_seen)
-        {
-            foreach (JsonElement e in _seen.TakeLast(40))
-            {
-                text.AppendLine(e.ToString().Length > 300 ? e.ToString()[..300] + "..." : e.ToString());
-            }
-        }
-
-        lock (_stderr)
-        {
-            text.Append("stderr: ").Append(_stderr.Length > 2000 ? _stderr.ToString(0, 2000) : _stderr.ToString());
-        }
-
-        return text.ToString();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                await SendAsync(new { cmd = "exit" });
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _process.WaitForExitAsync(cts.Token);
-            }
-        }
-        catch (Exception)
-        {
-            // Fall through to the kill.
-        }
-        finally
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _stdoutPump.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
-            _process.Dispose();
-        }
-    }
-
-    private async Task PumpStdoutAsync()
-    {
-        try
-        {
-            while (await _process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith('{'))
-                {
-                    using JsonDocument doc = JsonDocument.Parse(line);
-                    await _events.Writer.WriteAsync(doc.RootElement.Clone());
-                }
-            }
-        }
-        finally
-        {
-            _events.Writer.TryComplete();
         }
     }
 }

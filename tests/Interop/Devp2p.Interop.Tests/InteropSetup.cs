@@ -13,12 +13,12 @@ internal static class InteropSetup
 
     public static string EnsureInstalled() => s_peerDir.Value;
 
-    private static string Install()
+    /// <summary>Runs <c>npm ci</c> in <paramref name="dir"/> (bounded to 5 minutes) unless <paramref name="installedMarker"/> exists.</summary>
+    public static void NpmCiIfMissing(string dir, string installedMarker)
     {
-        string dir = Path.Combine(TestVectors.RepoRoot, "tests", "Interop", "peer");
-        if (Directory.Exists(Path.Combine(dir, "node_modules", "@ethereumjs", "devp2p")))
+        if (Path.Exists(installedMarker))
         {
-            return dir;
+            return;
         }
 
         var info = new ProcessStartInfo("npm", "ci --no-audit --no-fund")
@@ -29,12 +29,24 @@ internal static class InteropSetup
             UseShellExecute = false,
         };
         using Process npm = Process.Start(info) ?? throw new InvalidOperationException("Could not start npm: install Node.js (>= 18) and npm.");
-        string output = npm.StandardOutput.ReadToEnd() + npm.StandardError.ReadToEnd();
-        if (!npm.WaitForExit(TimeSpan.FromMinutes(5)) || npm.ExitCode != 0)
+        Task<string> stdout = npm.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = npm.StandardError.ReadToEndAsync();
+        if (!npm.WaitForExit(TimeSpan.FromMinutes(5)))
         {
-            throw new InvalidOperationException($"npm ci in {dir} failed:\n{output}");
+            npm.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"npm ci in {dir} did not finish within 5 minutes.");
         }
 
+        if (npm.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"npm ci in {dir} failed (exit {npm.ExitCode}):\n{stdout.Result}{stderr.Result}");
+        }
+    }
+
+    private static string Install()
+    {
+        string dir = Path.Combine(TestVectors.RepoRoot, "tests", "Interop", "peer");
+        NpmCiIfMissing(dir, Path.Combine(dir, "node_modules", "@ethereumjs", "devp2p"));
         return dir;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Devp2p.Tests;
 
 namespace Devp2p.Interop.Tests.NodeIpc;
@@ -22,30 +21,7 @@ internal static class NodeIpcSetup
     {
         string dir = Path.Combine(TestVectors.RepoRoot, "tests", "Interop", "nodeipc");
         string packageJson = Path.Combine(dir, "node_modules", "node-ipc", "package.json");
-        if (!File.Exists(packageJson))
-        {
-            var info = new ProcessStartInfo("npm", "ci --no-audit --no-fund")
-            {
-                WorkingDirectory = dir,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process npm = Process.Start(info) ?? throw new InvalidOperationException("Could not start npm: install Node.js (>= 18) and npm.");
-            Task<string> stdout = npm.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = npm.StandardError.ReadToEndAsync();
-            if (!npm.WaitForExit(TimeSpan.FromMinutes(5)))
-            {
-                npm.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"npm ci in {dir} did not finish within 5 minutes.");
-            }
-
-            if (npm.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm ci in {dir} failed (exit {npm.ExitCode}):\n{stdout.Result}{stderr.Result}");
-            }
-        }
-
+        InteropSetup.NpmCiIfMissing(dir, packageJson);
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(packageJson));
         string? version = doc.RootElement.GetProperty("version").GetString();
         if (version != PinnedVersion)
