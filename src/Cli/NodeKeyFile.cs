@@ -6,41 +6,105 @@ namespace Devp2p.Cli;
 
 /// <summary>
 /// Node key files in go-ethereum's nodekey format: the secp256k1 secret as 64 hex digits (a 0x
-/// prefix and surrounding whitespace are accepted on reading), created with mode 0600.
+/// prefix and surrounding whitespace are accepted on reading), created with mode 0600. The one
+/// place the CLI reads, formats and writes them (<c>devp2p node</c>, <c>key</c>, <c>rlpx ping</c>).
 /// </summary>
 internal static class NodeKeyFile
 {
-    /// <summary>A key file is 64 hex digits and a little slack; anything larger is not a key file.</summary>
+    /// <summary>The path that means standard input or output.</summary>
+    public const string StdioMarker = "-";
+
+    /// <summary>Bytes of <see cref="FormatLine"/>'s output: 64 hex digits and a newline.</summary>
+    public const int LineLength = (2 * SecretLength) + 1;
+
+    /// <summary>
+    /// A key file is 64 hex digits, a possible 0x and a newline; anything far larger is not a key
+    /// file, and refusing it early avoids reading a large file by mistake.
+    /// </summary>
     private const int MaxBytes = 4096;
 
-    private const string LowerHexDigits = "0123456789abcdef";
+    private const int SecretLength = 32;
 
-    /// <summary>Reads a key file.</summary>
-    /// <exception cref="IOException">The file cannot be read or is too large.</exception>
-    /// <exception cref="FormatException">The file does not hold 64 hex digits.</exception>
+    /// <summary>Reads a key file (<see cref="StdioMarker"/> for standard input).</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="FormatException">The file is not 64 hex digits (or far too large to be a key file).</exception>
     /// <exception cref="ArgumentException">The number is not a valid secp256k1 secret.</exception>
     public static PrivateKey Load(string path)
     {
-        byte[] raw;
-        using (FileStream stream = File.OpenRead(path))
-        {
-            if (stream.Length > MaxBytes)
-            {
-                throw new IOException($"{path} is not a key file: it holds more than {MaxBytes} bytes.");
-            }
-
-            raw = new byte[stream.Length];
-            stream.ReadExactly(raw);
-        }
-
+        byte[] raw = ReadBytes(path);
         try
         {
-            return PrivateKey.FromHex(Encoding.ASCII.GetString(raw).Trim());
+            return Parse(raw);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(raw);
         }
+    }
+
+    /// <summary>
+    /// Reads at most 4,097 bytes of <paramref name="path"/> (<see cref="StdioMarker"/> for standard
+    /// input), enough to tell a key file from anything else; works on pipes. The caller zeroes them.
+    /// </summary>
+    public static byte[] ReadBytes(string path)
+    {
+        using Stream stream = path == StdioMarker ? Console.OpenStandardInput() : File.OpenRead(path);
+        byte[] buffer = new byte[MaxBytes + 1];
+        int total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+        }
+
+        byte[] result = buffer[..total];
+        CryptographicOperations.ZeroMemory(buffer);
+        return result;
+    }
+
+    /// <summary>The key in the bytes of a key file.</summary>
+    /// <exception cref="FormatException">Not 64 hex digits, or far too large to be a key file.</exception>
+    /// <exception cref="ArgumentException">The number is not a valid secp256k1 secret.</exception>
+    public static PrivateKey Parse(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length > MaxBytes)
+        {
+            throw new FormatException($"it holds more than {MaxBytes} bytes, too many for a key file.");
+        }
+
+        return PrivateKey.FromHex(Encoding.ASCII.GetString(raw));
+    }
+
+    /// <summary>Writes <paramref name="key"/> as 64 lowercase hex digits and a newline into <paramref name="line"/> (<see cref="LineLength"/> bytes); the caller zeroes it.</summary>
+    public static void FormatLine(PrivateKey key, Span<byte> line)
+    {
+        // Formatted into bytes, so the secret never becomes an immutable string.
+        Span<byte> secret = stackalloc byte[SecretLength];
+        try
+        {
+            key.WriteTo(secret);
+            Convert.TryToHexStringLower(secret, line, out int written);
+            line[written] = (byte)'\n';
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> (it must not exist) with mode 0600 and writes <paramref name="content"/>, flushed to disk.</summary>
+    /// <exception cref="IOException">The file exists or cannot be written.</exception>
+    public static void WriteNew(string path, ReadOnlySpan<byte> content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
     }
 
     /// <summary>Reads the key at <paramref name="path"/>, or generates one and writes it there (0600) when the file does not exist.</summary>
@@ -56,30 +120,11 @@ internal static class NodeKeyFile
         }
 
         PrivateKey key = PrivateKey.Generate();
-        Span<byte> secret = stackalloc byte[32];
-        Span<byte> line = stackalloc byte[65];
+        Span<byte> line = stackalloc byte[LineLength];
         try
         {
-            key.WriteTo(secret);
-            for (int i = 0; i < secret.Length; i++)
-            {
-                line[2 * i] = (byte)LowerHexDigits[secret[i] >> 4];
-                line[(2 * i) + 1] = (byte)LowerHexDigits[secret[i] & 0xF];
-            }
-
-            line[^1] = (byte)'\n';
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(path, options))
-            {
-                stream.Write(line);
-                stream.Flush(flushToDisk: true);
-            }
-
+            FormatLine(key, line);
+            WriteNew(path, line);
             created = true;
             return key;
         }
@@ -97,7 +142,6 @@ internal static class NodeKeyFile
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(secret);
             CryptographicOperations.ZeroMemory(line);
         }
     }

@@ -38,7 +38,7 @@ internal static class AttachEndpoint
         }
         catch (ArgumentException ex)
         {
-            throw new FormatException(ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal), ex);
+            throw new FormatException(Commands.NodeCommand.WithoutParameter(ex), ex);
         }
     }
 

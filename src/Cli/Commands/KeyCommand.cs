@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using Devp2p.Crypto;
 using Devp2p.Enode;
 
@@ -14,27 +13,6 @@ namespace Devp2p.Cli.Commands;
 /// </summary>
 internal static class KeyCommand
 {
-    /// <summary>The argument that means standard input or output.</summary>
-    private const string StdioMarker = "-";
-
-    /// <summary>Bytes of a secp256k1 secret key.</summary>
-    private const int SecretLength = 32;
-
-    /// <summary>Bytes of a public key as x || y, the input of the node ID hash.</summary>
-    private const int PublicKeyLength = 64;
-
-    /// <summary>
-    /// A key file is 64 hex digits, a possible 0x and a newline; anything far larger is not a key
-    /// file, and refusing it early avoids reading a large file by mistake.
-    /// </summary>
-    private const int MaxKeyFileBytes = 4096;
-
-    /// <summary>The key file's alphabet; formatted by hand so the secret never becomes an immutable string.</summary>
-    private const string LowerHexDigits = "0123456789abcdef";
-
-    /// <summary>Owner read and write only: the file holds a secret.</summary>
-    private const UnixFileMode KeyFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     /// <summary>Builds the command group.</summary>
     public static Command Create()
     {
@@ -120,25 +98,16 @@ internal static class KeyCommand
 
     private static int RunGenerate(string? path, bool force)
     {
-        // The secret exists in managed memory only in these stack buffers, which are zeroed at the end.
-        Span<byte> secret = stackalloc byte[SecretLength];
-        Span<byte> line = stackalloc byte[(2 * SecretLength) + 1];
+        // The secret exists in managed memory only in this stack buffer, which is zeroed at the end.
+        Span<byte> line = stackalloc byte[NodeKeyFile.LineLength];
         try
         {
             using (PrivateKey key = PrivateKey.Generate())
             {
-                key.WriteTo(secret);
+                NodeKeyFile.FormatLine(key, line);
             }
 
-            for (int i = 0; i < secret.Length; i++)
-            {
-                line[2 * i] = (byte)LowerHexDigits[secret[i] >> 4];
-                line[(2 * i) + 1] = (byte)LowerHexDigits[secret[i] & 0xF];
-            }
-
-            line[^1] = (byte)'\n';
-
-            if (path is null || path == StdioMarker)
+            if (path is null || path == NodeKeyFile.StdioMarker)
             {
                 using Stream stdout = Console.OpenStandardOutput();
                 stdout.Write(line);
@@ -158,7 +127,6 @@ internal static class KeyCommand
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(secret);
             CryptographicOperations.ZeroMemory(line);
         }
     }
@@ -171,7 +139,7 @@ internal static class KeyCommand
             if (!force)
             {
                 // CreateNew makes the existence check and the creation one atomic step.
-                WriteNew(path, content);
+                NodeKeyFile.WriteNew(path, content);
                 return 0;
             }
 
@@ -179,7 +147,7 @@ internal static class KeyCommand
             // a file with the old file's (possibly wider) permissions, and readers never see half a key.
             string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
             temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            WriteNew(temporary, content);
+            NodeKeyFile.WriteNew(temporary, content);
             File.Move(temporary, path, overwrite: true);
             temporary = null;
             return 0;
@@ -201,79 +169,8 @@ internal static class KeyCommand
         }
     }
 
-    private static void WriteNew(string path, ReadOnlySpan<byte> content)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = KeyFileMode;
-        }
-
-        using var stream = new FileStream(path, options);
-        stream.Write(content);
-        stream.Flush(flushToDisk: true);
-    }
-
-    private static int RunToId(string path)
-    {
-        byte[] raw;
-        string source = path == StdioMarker ? "standard input" : path;
-        try
-        {
-            raw = ReadKeyBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Fail("to-id", $"cannot read {path}: no such file.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return Fail("to-id", $"cannot read {source}: {e.Message}");
-        }
-
-        try
-        {
-            if (raw.Length > MaxKeyFileBytes)
-            {
-                return Fail("to-id", $"{source} is not a key file: it holds more than {MaxKeyFileBytes} bytes.");
-            }
-
-            using PrivateKey key = PrivateKey.FromHex(Encoding.ASCII.GetString(raw));
-            Span<byte> publicKey = stackalloc byte[PublicKeyLength];
-            key.PublicKey.WriteTo(publicKey);
-            Span<byte> id = stackalloc byte[Keccak256.HashSize];
-            Keccak256.Hash(publicKey, id);
-            Console.Out.WriteLine(Convert.ToHexStringLower(id));
-            return 0;
-        }
-        catch (FormatException e)
-        {
-            return Fail("to-id", $"{source} does not hold a private key: {e.Message}");
-        }
-        catch (ArgumentException e)
-        {
-            // The scalar is zero or not below n; drop the parameter name the runtime appends.
-            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
-            return Fail("to-id", $"{source} does not hold a valid private key: {message}");
-        }
-        catch (NativeLibraryMissingException e)
-        {
-            return Fail("to-id", e.Message);
-        }
-        catch (IOException e)
-        {
-            return Fail("to-id", $"cannot write the output: {e.Message}");
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(raw);
-        }
-    }
+    private static int RunToId(string path) =>
+        RunWithKey("to-id", path, static key => NodeId.FromPublicKey(key.PublicKey).ToString());
 
     private static int RunToEnode(string path, string ipText, int tcpPort, int? udpPort)
     {
@@ -293,70 +190,54 @@ internal static class KeyCommand
             return Fail("to-enode", $"--ip: {ipText} has a scope; an enode URL cannot carry one.");
         }
 
+        return RunWithKey("to-enode", path, key => new EnodeUrl(key.PublicKey, ip, tcpPort, udp).ToString());
+    }
+
+    /// <summary>Reads the key file at <paramref name="path"/> and prints what <paramref name="describe"/> makes of the key; one-line errors.</summary>
+    private static int RunWithKey(string subcommand, string path, Func<PrivateKey, string> describe)
+    {
         byte[] raw;
-        string source = path == StdioMarker ? "standard input" : path;
+        string source = path == NodeKeyFile.StdioMarker ? "standard input" : path;
         try
         {
-            raw = ReadKeyBytes(path);
+            raw = NodeKeyFile.ReadBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return Fail("to-enode", $"cannot read {path}: no such file.");
+            return Fail(subcommand, $"cannot read {path}: no such file.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return Fail("to-enode", $"cannot read {source}: {e.Message}");
+            return Fail(subcommand, $"cannot read {source}: {e.Message}");
         }
 
         try
         {
-            if (raw.Length > MaxKeyFileBytes)
-            {
-                return Fail("to-enode", $"{source} is not a key file: it holds more than {MaxKeyFileBytes} bytes.");
-            }
-
-            using PrivateKey key = PrivateKey.FromHex(Encoding.ASCII.GetString(raw));
-            Console.Out.WriteLine(new EnodeUrl(key.PublicKey, ip, tcpPort, udp).ToString());
+            using PrivateKey key = NodeKeyFile.Parse(raw);
+            Console.Out.WriteLine(describe(key));
             return 0;
         }
         catch (FormatException e)
         {
-            return Fail("to-enode", $"{source} does not hold a private key: {e.Message}");
+            return Fail(subcommand, $"{source} does not hold a private key: {e.Message}");
         }
         catch (ArgumentException e)
         {
-            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
-            return Fail("to-enode", $"{source} does not hold a valid private key: {message}");
+            // The scalar is zero or not below n.
+            return Fail(subcommand, $"{source} does not hold a valid private key: {NodeCommand.WithoutParameter(e)}");
         }
         catch (NativeLibraryMissingException e)
         {
-            return Fail("to-enode", e.Message);
+            return Fail(subcommand, e.Message);
         }
         catch (IOException e)
         {
-            return Fail("to-enode", $"cannot write the output: {e.Message}");
+            return Fail(subcommand, $"cannot write the output: {e.Message}");
         }
         finally
         {
             CryptographicOperations.ZeroMemory(raw);
         }
-    }
-
-    /// <summary>Reads at most <see cref="MaxKeyFileBytes"/> + 1 bytes, enough to tell a key file from anything else.</summary>
-    private static byte[] ReadKeyBytes(string path)
-    {
-        using Stream stream = path == StdioMarker ? Console.OpenStandardInput() : File.OpenRead(path);
-        byte[] buffer = new byte[MaxKeyFileBytes + 1];
-        int total = 0;
-        int read;
-        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
-        {
-            total += read;
-        }
-
-        byte[] result = buffer[..total];
-        CryptographicOperations.ZeroMemory(buffer);
-        return result;
     }
 
     private static int Fail(string subcommand, string message)

@@ -354,7 +354,7 @@ internal static class NodeCommand
     }
 
     /// <summary>The message without the " (Parameter 'x')" suffix the runtime appends to argument exceptions.</summary>
-    private static string WithoutParameter(Exception e) =>
+    internal static string WithoutParameter(Exception e) =>
         e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     private static int Fail(string message)

@@ -56,7 +56,17 @@ internal static class RlpxCommand
             return Fail("the enode URL has no IP address and TCP port to dial");
         }
 
-        using PrivateKey key = nodeKeyFile is null ? PrivateKey.Generate() : PrivateKey.FromHex(File.ReadAllText(nodeKeyFile).Trim());
+        PrivateKey key;
+        try
+        {
+            key = nodeKeyFile is null ? PrivateKey.Generate() : NodeKeyFile.Load(nodeKeyFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            return Fail($"--nodekey {nodeKeyFile}: {NodeCommand.WithoutParameter(e)}");
+        }
+
+        using var keyLifetime = key;
         var options = new PeerOptions
         {
             PrivateKey = key,
