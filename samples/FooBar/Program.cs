@@ -28,7 +28,7 @@ await node2.StartAsync(timeout.Token);
 Console.WriteLine($"node 1: {node1.Self}");
 
 // Watch node 1's peer events: the add when node 2 connects, the drop when it leaves.
-ChannelReaderOfEvents events = new(node1.SubscribeEvents(cancellationToken: timeout.Token));
+var events = node1.SubscribeEvents(cancellationToken: timeout.Token);
 node2.AddPeer(node1.Self);
 
 if (!barsReceived.Wait(TimeSpan.FromSeconds(5), timeout.Token))
@@ -39,23 +39,7 @@ if (!barsReceived.Wait(TimeSpan.FromSeconds(5), timeout.Token))
 
 Console.WriteLine($"node 2 has {node2.PeerCount} peer: {node2.Peers[0].Name}, running {string.Join(", ", node2.Peers[0].RunningProtocols)}");
 await node2.StopAsync(timeout.Token);
-PeerEvent drop = await events.NextAsync(PeerEventType.Drop, timeout.Token);
+PeerEvent drop = await events.ReadAllAsync(timeout.Token).FirstAsync(e => e.Type == PeerEventType.Drop, timeout.Token);
 Console.WriteLine($"node 1 saw the peer leave: {drop.Error}");
 return 0;
 
-/// <summary>Reads a server's event stream until an event of one type.</summary>
-internal sealed class ChannelReaderOfEvents(System.Threading.Channels.ChannelReader<PeerEvent> reader)
-{
-    /// <summary>Waits for the next event of <paramref name="type"/>, skipping others.</summary>
-    public async Task<PeerEvent> NextAsync(PeerEventType type, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            PeerEvent e = await reader.ReadAsync(cancellationToken);
-            if (e.Type == type)
-            {
-                return e;
-            }
-        }
-    }
-}

@@ -2,6 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
+using Devp2p.Ipc;
+
 namespace Devp2p.Cli.Attach;
 
 /// <summary>
@@ -170,7 +172,7 @@ internal static class AttachInput
                 }
 
                 string word = Encoding.UTF8.GetString(bytes, position, end - position);
-                parameters.Add(JsonSerializer.SerializeToElement(word, AttachJsonContext.Default.String));
+                parameters.Add(JsonSerializer.SerializeToElement(word, RpcJsonContext.Default.String));
                 position = end;
             }
         }

@@ -206,6 +206,11 @@ internal static class NodeCommand
         {
             await server.StartAsync(stop.Token);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Ctrl-C or SIGTERM during start-up.
+            return 1;
+        }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
             string hint = e is ArgumentException { ParamName: nameof(ServerConfig.UnixSocketPath) } ? " Use a shorter --datadir." : "";
@@ -238,7 +243,7 @@ internal static class NodeCommand
             config.UnixSocketPath,
             ipc?.Address ?? "disabled",
             config.MaxPeers);
-        Task watch = LogPeersAsync(server, log, stop.Token);
+        Task watch = LogPeersAsync(server, log);
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -260,27 +265,20 @@ internal static class NodeCommand
         return 0;
     }
 
-    /// <summary>Logs peer connects and drops at Info from the server's event stream.</summary>
-    private static async Task LogPeersAsync(Server server, ILogger log, CancellationToken stop)
+    /// <summary>Logs peer connects and drops at Info from the server's event stream; ends when the server stops.</summary>
+    private static async Task LogPeersAsync(Server server, ILogger log)
     {
-        try
+        await foreach (PeerEvent e in server.ReadEventsAsync(cancellationToken: CancellationToken.None))
         {
-            await foreach (PeerEvent e in server.ReadEventsAsync(cancellationToken: CancellationToken.None))
+            if (e.Type == PeerEventType.Add)
             {
-                if (e.Type == PeerEventType.Add)
-                {
-                    Peer? peer = server.Peers.FirstOrDefault(p => p.Id == e.Peer);
-                    log.LogInformation("Peer connected: id={Id} addr={Remote} name={Name}", e.Peer.TerminalString(), e.RemoteAddress ?? "local", peer?.Name ?? "?");
-                }
-                else if (e.Type == PeerEventType.Drop)
-                {
-                    log.LogInformation("Peer disconnected: id={Id} addr={Remote} reason={Reason} peers={Count}", e.Peer.TerminalString(), e.RemoteAddress ?? "local", e.Error, server.PeerCount);
-                }
+                Peer? peer = server.Peers.FirstOrDefault(p => p.Id == e.Peer);
+                log.LogInformation("Peer connected: id={Id} addr={Remote} name={Name}", e.Peer.TerminalString(), e.RemoteAddress ?? "local", peer?.Name ?? "?");
             }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The node is stopping.
+            else if (e.Type == PeerEventType.Drop)
+            {
+                log.LogInformation("Peer disconnected: id={Id} addr={Remote} reason={Reason} peers={Count}", e.Peer.TerminalString(), e.RemoteAddress ?? "local", e.Error, server.PeerCount);
+            }
         }
     }
 

@@ -36,13 +36,20 @@ public sealed partial class Peer
     private readonly CancellationTokenSource _runCancellation = new();
     private Task<PeerDisconnect>? _completion;
 
-    internal Peer(RlpxConnection connection, Hello remoteHello, IReadOnlyList<MatchedProtocol> matched, bool inbound, PeerOptions options)
+    /// <summary>A peer over a connection whose handshake and Hello exchange are done; <see cref="Start"/> runs it.</summary>
+    /// <param name="connection">The RLPx connection.</param>
+    /// <param name="remoteHello">The remote's Hello.</param>
+    /// <param name="matched">The protocols both sides run, with their code offsets.</param>
+    /// <param name="inbound">Whether the remote dialled us.</param>
+    /// <param name="options">Our settings.</param>
+    /// <param name="id">The node ID of the remote key, when the caller has already hashed it.</param>
+    internal Peer(RlpxConnection connection, Hello remoteHello, IReadOnlyList<MatchedProtocol> matched, bool inbound, PeerOptions options, NodeId? id = null)
     {
         _connection = connection;
         _options = options;
         RemoteHello = remoteHello;
         PublicKey = connection.RemotePublicKey;
-        Id = NodeId.FromPublicKey(PublicKey);
+        Id = id ?? NodeId.FromPublicKey(PublicKey);
         Inbound = inbound;
         LocalAddress = connection.Transport.LocalEndPoint;
         RemoteAddress = connection.Transport.RemoteEndPoint;

@@ -196,20 +196,19 @@ public sealed partial class Server
     /// peer; then the post-handshake checks again, as the set may have changed), and on success
     /// <c>launchPeer</c>: the peer joins the set, the add event goes out, and the peer starts.
     /// </summary>
-    private (Peer? Peer, DiscReason Reason) AddPeerOnLoop(RlpxConnection connection, Hello hello, List<MatchedProtocol> matched, DialKind kind)
+    private (Peer? Peer, DiscReason Reason) AddPeerOnLoop(RlpxConnection connection, NodeId id, Hello hello, List<MatchedProtocol> matched, DialKind kind)
     {
         if (_peerOptions.Protocols.Count > 0 && matched.Count == 0)
         {
             return (null, DiscReason.UselessPeer);
         }
 
-        NodeId id = NodeId.FromPublicKey(connection.RemotePublicKey);
         if (PostHandshakeChecks(id, kind) is { } reason)
         {
             return (null, reason);
         }
 
-        var peer = new Peer(connection, hello, matched, kind == DialKind.Inbound, _peerOptions)
+        var peer = new Peer(connection, hello, matched, kind == DialKind.Inbound, _peerOptions, id)
         {
             IsTrusted = _trusted.Contains(id),
             IsStatic = kind == DialKind.Static,

@@ -134,7 +134,7 @@ public sealed partial class Server
             }
 
             List<MatchedProtocol> matched = Peer.MatchProtocols(_peerOptions, hello);
-            (Peer? peer, DiscReason addRefused) = await InvokeOnLoopAsync(() => AddPeerOnLoop(connection, hello, matched, kind)).ConfigureAwait(false);
+            (Peer? peer, DiscReason addRefused) = await InvokeOnLoopAsync(() => AddPeerOnLoop(connection, id, hello, matched, kind)).ConfigureAwait(false);
             if (peer is null)
             {
                 throw await RefuseAsync(connection, id, addRefused).ConfigureAwait(false);
@@ -174,7 +174,14 @@ public sealed partial class Server
     /// <summary>Closes a connection refused before any handshake: an abort, so no time is spent on it.</summary>
     private static async Task RejectEarlyAsync(TransportConnection connection, ConnectionRejection rejection)
     {
-        ServerMetrics.HandshakeFailures.Add(1, ServerMetrics.Tag("reason", rejection.ToString()));
+        // The same lowercase texts as the other handshake failures ("server stopped" is counted by both paths).
+        CountFailure(rejection switch
+        {
+            ConnectionRejection.NetRestrict => "netrestrict",
+            ConnectionRejection.TooManyPending => "too many pending",
+            ConnectionRejection.InboundThrottled => "throttled",
+            _ => "server stopped",
+        });
         connection.Abort(new ConnectionAbortedException($"Connection refused by the server: {rejection}."));
         await connection.DisposeAsync().ConfigureAwait(false);
     }

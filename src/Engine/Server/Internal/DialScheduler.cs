@@ -23,7 +23,7 @@ internal sealed class DialScheduler
     private readonly long _redialMs;
     private readonly long _maxRedialMs;
     private readonly Dictionary<NodeId, StaticNode> _static = new();
-    private readonly Dictionary<NodeId, DialKind> _dialing = new();
+    private readonly HashSet<NodeId> _dialing = new();
     private readonly HashSet<NodeId> _connected = new();
     private readonly Dictionary<NodeId, long> _history = new();
     private readonly List<StaticNode> _candidates = new();
@@ -41,9 +41,6 @@ internal sealed class DialScheduler
 
     /// <summary>Dials that may start now: twice the missing dialled peers (go-ethereum), within the active-dial limit, minus the running ones. May be negative.</summary>
     public int FreeSlots => Math.Min((_maxDialPeers - _dialedPeers) * 2, _maxActiveDials) - _dialing.Count;
-
-    /// <summary>How many dials run.</summary>
-    public int DialingCount => _dialing.Count;
 
     /// <summary>Connected peers that we dialled.</summary>
     public int DialedPeers => _dialedPeers;
@@ -157,7 +154,7 @@ internal sealed class DialScheduler
             StaticNode node = _candidates[i];
             node.LastDialStart = now;
             node.NotBefore = now + Backoff(node.Failures);
-            _dialing[node.Node.Id] = DialKind.Static;
+            _dialing.Add(node.Node.Id);
             result.Add(node.Node);
         }
 
@@ -194,7 +191,7 @@ internal sealed class DialScheduler
     /// <summary>Marks a dynamic dial as running and enters it in the history.</summary>
     public void StartDynamic(EnodeUrl node, long now)
     {
-        _dialing[node.Id] = DialKind.Dynamic;
+        _dialing.Add(node.Id);
         _history[node.Id] = now + _redialMs;
         if (_history.Count > 4 * Math.Max(_maxActiveDials, 16))
         {
@@ -235,7 +232,7 @@ internal sealed class DialScheduler
             return "node does not provide TCP port";
         }
 
-        if (_dialing.ContainsKey(node.Id))
+        if (_dialing.Contains(node.Id))
         {
             return "already dialing";
         }
