@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Devp2p.Ipc.Internal;
 using Devp2p.Ipc.NodeIpc.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -182,23 +183,44 @@ public sealed partial class NodeIpcServer
     private async ValueTask BroadcastMessageAsync<TState>(string type, TState state, NodeIpcDataWriter<TState> writeData, CancellationToken cancellationToken)
     {
         // Serialize once; every socket gets the same bytes, as node-ipc's broadcast writes one string to each.
-        using NodeIpcMessageBuffer message = NodeIpcMessageWriter.Serialize(type, state, writeData, _delimiter);
+        using PooledBufferWriter message = NodeIpcMessageWriter.Serialize(type, state, writeData, _delimiter);
         await BroadcastBytesAsync(message.WrittenMemory, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask BroadcastBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
+        // Every write starts before any is awaited, so a peer that stopped reading (its write waits
+        // on back-pressure) does not hold up the sockets after it.
+        List<Task>? pending = null;
         foreach (NodeIpcSocket socket in Sockets)
         {
-            try
+            ValueTask write = socket.Sender.SendBytesAsync(bytes, cancellationToken);
+            if (write.IsCompletedSuccessfully)
             {
-                await socket.Sender.SendBytesAsync(bytes, cancellationToken).ConfigureAwait(false);
+                write.GetAwaiter().GetResult();
             }
-            catch (IOException ex)
+            else
             {
-                // The socket closed between the snapshot and the write; the others still get the message.
-                _logger.LogDebug(ex, "Broadcast skipped {Socket}.", socket);
+                (pending ??= []).Add(AwaitWriteAsync(write, socket));
             }
+        }
+
+        if (pending is not null)
+        {
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AwaitWriteAsync(ValueTask write, NodeIpcSocket socket)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // The socket closed between the snapshot and the write; the others still get the message.
+            _logger.LogDebug(ex, "Broadcast skipped {Socket}.", socket);
         }
     }
 }

@@ -63,6 +63,18 @@ public sealed class NodeIpcEnvelopeReaderTests
         Assert.False(string.IsNullOrEmpty(envelope.Error));
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"\\ud800\"}", false)]
+    [InlineData("{\"type\":\"t\",\"data\":{\"id\":\"\\udc00\"}}", true)]
+    public void LoneSurrogateEscapesAreReportedNotThrown(string json, bool captureId)
+    {
+        // JSON.stringify writes lone surrogates as \udxxx (so does our writer); System.Text.Json
+        // cannot turn them into a .NET string and throws InvalidOperationException, not JsonException.
+        NodeIpcEnvelope envelope = new NodeIpcEnvelopeReader().Read(Sequence(json, 1000), captureId, currentId: null);
+        Assert.Equal(NodeIpcEnvelopeKind.Malformed, envelope.Kind);
+        Assert.False(string.IsNullOrEmpty(envelope.Error));
+    }
+
     [Fact]
     public void MessageWithoutDataHasNone()
     {

@@ -83,8 +83,10 @@ internal sealed class NodeIpcEnvelopeReader
 
             EnsureEnd(ref reader);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that is not valid UTF-16 (a lone surrogate),
+            // which JSON.parse accepts; it is a malformed message here, not a broken connection.
             return Malformed(ex.Message);
         }
 

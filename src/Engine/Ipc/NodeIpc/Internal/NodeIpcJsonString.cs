@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Devp2p.Ipc.NodeIpc.Internal;
@@ -21,6 +22,15 @@ internal static class NodeIpcJsonString
 
     public static void WriteStringValue(Utf8JsonWriter writer, string value)
     {
+        // Printable ASCII (the common case): with the relaxed encoder, the writer's own vectorized
+        // escaping gives exactly JSON.stringify's bytes (only " and \ are escaped, as \" and \\).
+        if (!value.AsSpan().ContainsAnyExceptInRange(' ', '~')
+            && ReferenceEquals(writer.Options.Encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
+        {
+            writer.WriteStringValue(value);
+            return;
+        }
+
         int maxLength = checked((value.Length * MaxBytesPerChar) + 2);
         byte[]? rented = null;
         Span<byte> buffer = maxLength <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));

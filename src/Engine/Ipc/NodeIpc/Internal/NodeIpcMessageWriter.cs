@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Devp2p.Ipc.Internal;
 
 namespace Devp2p.Ipc.NodeIpc.Internal;
 
@@ -38,9 +39,9 @@ internal static class NodeIpcMessageWriter
     }
 
     /// <summary>Serializes one message into a pooled buffer that the caller disposes (UDP datagrams, broadcasts).</summary>
-    public static NodeIpcMessageBuffer Serialize<TState>(string type, TState state, NodeIpcDataWriter<TState> writeData, ReadOnlySpan<byte> delimiter)
+    public static PooledBufferWriter Serialize<TState>(string type, TState state, NodeIpcDataWriter<TState> writeData, ReadOnlySpan<byte> delimiter)
     {
-        var buffer = new NodeIpcMessageBuffer();
+        var buffer = new PooledBufferWriter();
         try
         {
             Utf8JsonWriter json = t_writer ??= new Utf8JsonWriter(buffer, Options);
@@ -52,7 +53,7 @@ internal static class NodeIpcMessageWriter
             finally
             {
                 // Drop the reference so the thread-static writer does not keep the buffer alive.
-                json.Reset(NodeIpcMessageBuffer.Detached);
+                json.Reset(Stream.Null);
             }
 
             return buffer;

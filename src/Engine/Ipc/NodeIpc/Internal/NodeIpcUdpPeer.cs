@@ -1,4 +1,5 @@
 using System.Net;
+using Devp2p.Ipc.Internal;
 
 namespace Devp2p.Ipc.NodeIpc.Internal;
 
@@ -9,7 +10,7 @@ internal sealed class NodeIpcUdpPeer(NodeIpcUdpEndpoint endpoint, IPEndPoint rem
 
     public override async ValueTask SendMessageAsync<TState>(string type, TState state, NodeIpcDataWriter<TState> writeData, CancellationToken cancellationToken)
     {
-        using NodeIpcMessageBuffer datagram = NodeIpcMessageWriter.Serialize(type, state, writeData, endpoint.Delimiter);
+        using PooledBufferWriter datagram = NodeIpcMessageWriter.Serialize(type, state, writeData, endpoint.Delimiter);
         await endpoint.SendToAsync(datagram.WrittenMemory, remote, cancellationToken).ConfigureAwait(false);
     }
 
