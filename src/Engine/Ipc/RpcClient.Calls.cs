@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using Devp2p.Ipc.Internal;
 
@@ -19,6 +20,7 @@ public sealed partial class RpcClient
     /// <exception cref="IOException">The connection ended before the response arrived.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T> CallAsync<T>(string method, JsonTypeInfo<T> resultType, CancellationToken cancellationToken, params object?[] args)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
@@ -98,7 +100,7 @@ public sealed partial class RpcClient
                 _pending[call.Id] = call;
             }
 
-            await WriteRegisteredAsync(calls, builder.Finish()).ConfigureAwait(false);
+            await WriteRegisteredAsync(null, calls, builder.Finish()).ConfigureAwait(false);
         }
         finally
         {
@@ -148,7 +150,7 @@ public sealed partial class RpcClient
 
             // Registered before the write: the response can arrive before WriteAsync returns.
             _pending[call.Id] = call;
-            await WriteRegisteredAsync([call], builder.Finish()).ConfigureAwait(false);
+            await WriteRegisteredAsync(call, null, builder.Finish()).ConfigureAwait(false);
         }
         finally
         {
@@ -161,7 +163,8 @@ public sealed partial class RpcClient
             ? cancellationToken.UnsafeRegister(static (s, token) => ((PendingCall)s!).Owner!.CancelCalls([(PendingCall)s!], token), call)
             : default;
 
-    private async ValueTask WriteRegisteredAsync(PendingCall[] calls, ReadOnlyMemory<byte> message)
+    /// <summary>Writes a request whose calls (one <paramref name="call"/> or a batch's <paramref name="calls"/>) are registered; unregisters them if it fails.</summary>
+    private async ValueTask WriteRegisteredAsync(PendingCall? call, PendingCall[]? calls, ReadOnlyMemory<byte> message)
     {
         bool written;
         try
@@ -170,23 +173,28 @@ public sealed partial class RpcClient
         }
         catch
         {
-            ForgetCalls(calls);
+            ForgetCalls(call, calls);
             throw;
         }
 
         if (!written || Volatile.Read(ref _closedReason) is not null)
         {
             // The read loop may have swept before these were registered: fail them here.
-            ForgetCalls(calls);
+            ForgetCalls(call, calls);
             throw ClosedException();
         }
     }
 
-    private void ForgetCalls(PendingCall[] calls)
+    private void ForgetCalls(PendingCall? call, PendingCall[]? calls)
     {
-        foreach (PendingCall call in calls)
+        if (call is not null)
         {
             _pending.TryRemove(new KeyValuePair<long, PendingCall>(call.Id, call));
+        }
+
+        foreach (PendingCall each in calls ?? [])
+        {
+            _pending.TryRemove(new KeyValuePair<long, PendingCall>(each.Id, each));
         }
     }
 

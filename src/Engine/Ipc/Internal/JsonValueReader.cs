@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Devp2p.Ipc.Internal;
@@ -68,6 +69,7 @@ internal sealed class JsonValueReader : IDisposable
     /// </summary>
     /// <exception cref="JsonFramingException">The stream is not JSON, or a value is over the limit.</exception>
     /// <exception cref="OperationCanceledException">The read was canceled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RentedBytes?> ReadAsync(CancellationToken cancellationToken)
     {
         // Bytes already taken from the pipe go first: the pipe may have nothing more to give.
