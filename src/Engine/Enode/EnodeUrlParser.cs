@@ -27,7 +27,8 @@ internal static class EnodeUrlParser
     private const int KeyBytes = 64;
     private const int KeyHexLength = 2 * KeyBytes;
 
-    private const string Prefix = "Invalid enode URL: ";
+    /// <summary>What every parse error starts with; callers with their own wording (admin_addPeer) cut it off.</summary>
+    internal const string Prefix = "Invalid enode URL: ";
     private const string Shape = "enode://<128 hex digits>[@host:port[?discport=port]]";
 
     /// <summary>go-ethereum's <c>errMissingPrefix</c> text.</summary>

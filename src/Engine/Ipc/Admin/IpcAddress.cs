@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Devp2p.Transports;
+using Devp2p.Transports.Internal;
 
 namespace Devp2p.Ipc.Admin;
 
@@ -50,7 +51,7 @@ public static class IpcAddress
         string path = Path.GetFileName(ipcPath) == ipcPath
             ? Path.Combine(dataDir ?? Path.GetTempPath(), ipcPath)
             : ipcPath;
-        ValidateSocketPath(path);
+        UnixSocketFile.ValidatePath(path);
         return new UnixDomainSocketEndPoint(path);
     }
 
@@ -117,7 +118,7 @@ public static class IpcAddress
             return true;
         }
 
-        error = CheckSocketPath(text);
+        error = UnixSocketFile.PathError(text);
         if (error is not null)
         {
             return false;
@@ -182,24 +183,4 @@ public static class IpcAddress
 
         return new IPEndPoint(address, port);
     }
-
-    private static string? CheckSocketPath(string path)
-    {
-        try
-        {
-            ValidateSocketPath(path);
-            return null;
-        }
-        catch (ArgumentException ex)
-        {
-            return ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
-        }
-    }
-
-    /// <summary>
-    /// The listener owns the rule (sockaddr_un's size, per OS) and its message; asking it here lets
-    /// a too-long path fail with that message before a <see cref="UnixDomainSocketEndPoint"/>, whose
-    /// constructor has a vaguer one, is built. An unbound listener holds no socket, so nothing needs releasing.
-    /// </summary>
-    private static void ValidateSocketPath(string path) => _ = SocketTransportListener.ForUnixSocket(path);
 }

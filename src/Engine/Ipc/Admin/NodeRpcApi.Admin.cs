@@ -68,8 +68,7 @@ public static partial class NodeRpcApi
         }
 
         // The parser says "Invalid enode URL: <reason>"; geth's message carries the reason after its own prefix.
-        const string ParserPrefix = "Invalid enode URL: ";
-        string reason = error.StartsWith(ParserPrefix, StringComparison.Ordinal) ? error[ParserPrefix.Length..] : error;
+        string reason = error.StartsWith(EnodeUrlParser.Prefix, StringComparison.Ordinal) ? error[EnodeUrlParser.Prefix.Length..] : error;
         throw new RpcException("invalid enode: " + reason);
     }
 }

@@ -25,18 +25,24 @@ internal static class UnixSocketFile
     /// <summary>Throws a clear <see cref="ArgumentException"/> when <paramref name="path"/> does not fit sockaddr_un.</summary>
     public static void ValidatePath(string path)
     {
+        if (PathError(path) is { } error)
+        {
+            throw new ArgumentException(error, nameof(path));
+        }
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot be a Unix domain socket path (empty, or too long for sockaddr_un), or null.</summary>
+    public static string? PathError(string path)
+    {
         if (string.IsNullOrEmpty(path))
         {
-            throw new ArgumentException("The Unix domain socket path is empty.", nameof(path));
+            return "The Unix domain socket path is empty.";
         }
 
         int bytes = Encoding.UTF8.GetByteCount(path) + 1;
-        if (bytes > MaxPathBytes)
-        {
-            throw new ArgumentException(
-                $"The Unix domain socket path '{path}' is {bytes} bytes including the terminating NUL; this OS allows at most {MaxPathBytes}.",
-                nameof(path));
-        }
+        return bytes > MaxPathBytes
+            ? $"The Unix domain socket path '{path}' is {bytes} bytes including the terminating NUL; this OS allows at most {MaxPathBytes}."
+            : null;
     }
 
     /// <summary>
