@@ -39,6 +39,12 @@ public sealed partial class RpcClient : IAsyncDisposable
     private readonly JsonSerializerOptions _argumentOptions;
     private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<string, ClientSubscription> _subscriptions = new(StringComparer.Ordinal);
+
+    /// <summary>Lookup of <see cref="_subscriptions"/> by the characters of an id, so notifications need no string.</summary>
+    private readonly ConcurrentDictionary<string, ClientSubscription>.AlternateLookup<ReadOnlySpan<char>> _subscriptionsById;
+
+    /// <summary>Ids up to this length (geth's are 34 characters) are looked up without a string.</summary>
+    private const int MaxSubscriptionIdChars = 128;
     private readonly CancellationTokenSource _reading = new();
     private readonly Action<ClientSubscription> _registerSubscription;
     private readonly Action<ClientSubscription> _forgetSubscription;
@@ -69,6 +75,7 @@ public sealed partial class RpcClient : IAsyncDisposable
         _argumentOptions.MakeReadOnly();
         _reader = new JsonValueReader(connection.Transport.Input, _options.MaxResponseSize, RpcLimits.MaxDepth, "response");
         _output = new RpcOutput(connection.Transport.Output, _options.WriteTimeout, connection.Abort);
+        _subscriptionsById = _subscriptions.GetAlternateLookup<ReadOnlySpan<char>>();
         _registerSubscription = subscription => _subscriptions[subscription.Id] = subscription;
         _forgetSubscription = subscription => _subscriptions.TryRemove(new KeyValuePair<string, ClientSubscription>(subscription.Id, subscription));
         _readLoop = ReadLoopAsync();
@@ -293,7 +300,10 @@ public sealed partial class RpcClient : IAsyncDisposable
             return;
         }
 
-        string? subscriptionId = null;
+        // The id is looked up as characters on the stack: no string per notification.
+        Span<char> idChars = stackalloc char[MaxSubscriptionIdChars];
+        int idLength = -1;
+        string? escapedId = null;
         int resultStart = -1, resultLength = 0, errorStart = -1, errorLength = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -304,7 +314,14 @@ public sealed partial class RpcClient : IAsyncDisposable
             int start = (int)reader.TokenStartIndex;
             if (isId && reader.TokenType == JsonTokenType.String)
             {
-                subscriptionId = reader.GetString();
+                if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxSubscriptionIdChars)
+                {
+                    idLength = reader.CopyString(idChars);
+                }
+                else
+                {
+                    escapedId = reader.GetString();
+                }
             }
 
             reader.Skip();
@@ -319,7 +336,11 @@ public sealed partial class RpcClient : IAsyncDisposable
             }
         }
 
-        if (subscriptionId is null || !_subscriptions.TryGetValue(subscriptionId, out ClientSubscription? subscription))
+        ClientSubscription? subscription = null;
+        bool found = idLength >= 0
+            ? _subscriptionsById.TryGetValue(idChars[..idLength], out subscription)
+            : escapedId is not null && _subscriptions.TryGetValue(escapedId, out subscription);
+        if (!found || subscription is null)
         {
             return;
         }
@@ -327,7 +348,7 @@ public sealed partial class RpcClient : IAsyncDisposable
         if (errorStart >= 0)
         {
             // The server ended the subscription (RpcServer's extension; geth never sends this).
-            _subscriptions.TryRemove(new KeyValuePair<string, ClientSubscription>(subscriptionId, subscription));
+            _subscriptions.TryRemove(new KeyValuePair<string, ClientSubscription>(subscription.Id, subscription));
             subscription.EndedByServer = true;
             subscription.Fail(ParseError(paramsJson.Slice(errorStart, errorLength)));
         }
