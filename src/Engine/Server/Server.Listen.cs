@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Devp2p.Internal;
 using Devp2p.Transports;
+using Devp2p.Transports.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Devp2p;
@@ -27,15 +28,12 @@ public sealed partial class Server
 
         if (_config.UnixSocketPath is { } path)
         {
-            try
+            if (UnixSocketFile.PathError(path) is { } error)
             {
-                _unixListener = SocketTransportListener.ForUnixSocket(path, _config.TransportOptions, transportLog);
+                throw new ArgumentException($"ServerConfig.UnixSocketPath: {error}", nameof(ServerConfig.UnixSocketPath));
             }
-            catch (ArgumentException ex)
-            {
-                string detail = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
-                throw new ArgumentException($"ServerConfig.UnixSocketPath: {detail}", nameof(ServerConfig.UnixSocketPath), ex);
-            }
+
+            _unixListener = SocketTransportListener.ForUnixSocket(path, _config.TransportOptions, transportLog);
 
             await _unixListener.BindAsync(cancellationToken).ConfigureAwait(false);
             _log.LogDebug("Unix socket listener up, path={Path}", path);
