@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Devp2p.Framing.Rlp;
 using Devp2p.Framing.Rlpx;
 using Devp2p.Framing.Snappy;
@@ -31,13 +30,8 @@ public sealed partial class Peer
 
     private long _pongsReceived;
 
-    /// <summary>Pongs owed to the remote, written by <see cref="PongLoopAsync"/>.</summary>
-    private readonly Channel<byte> _pongRequests = Channel.CreateBounded<byte>(new BoundedChannelOptions(PongQueueCapacity)
-    {
-        SingleReader = true,
-        SingleWriter = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    /// <summary>Pong writes started and not finished (see <see cref="RequestPongAsync"/>).</summary>
+    private int _pongsInFlight;
 
     /// <summary>
     /// Sends a base-protocol Ping and waits for the next Pong, returning the round trip.
@@ -95,7 +89,6 @@ public sealed partial class Peer
         using var lingerCancellation = new CancellationTokenSource();
         Task readLoop = Task.Run(() => ReadLoopAsync(lingerCancellation.Token));
         Task timerLoop = Task.Run(TimerLoopAsync);
-        Task pongLoop = Task.Run(PongLoopAsync);
         var protocolTasks = new Task[_channels.Length];
         for (int i = 0; i < _channels.Length; i++)
         {
@@ -112,7 +105,6 @@ public sealed partial class Peer
         }
 
         await _runCancellation.CancelAsync().ConfigureAwait(false);
-        _pongRequests.Writer.TryComplete();
 
         // go-ethereum sends Disconnect unless the network failed (the write would fail too); not
         // when the remote sent it. An explicit Disconnect(NetworkError) carries no error and is sent.
@@ -138,7 +130,6 @@ public sealed partial class Peer
         }
 
         await timerLoop.ConfigureAwait(false);
-        await pongLoop.ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(protocolTasks).ConfigureAwait(false);
         _runCancellation.Dispose();
@@ -213,47 +204,33 @@ public sealed partial class Peer
     }
 
     /// <summary>
-    /// Queues a Pong for <see cref="PongLoopAsync"/>, as go-ethereum's readLoop hands Pings to
-    /// pingLoop through a 16-slot channel. The read loop does not write the Pong itself: if it did,
-    /// two peers whose outputs are both full (each waiting for the other to read) would stop each
-    /// other's read loops with their Pongs. Only a remote that sends more than
-    /// <see cref="PongQueueCapacity"/> Pings without reading our answers stops our read loop, so
-    /// it cannot make us hold Pongs without bound.
+    /// Answers a Ping. Up to <see cref="PongQueueCapacity"/> Pong writes run in the background, so
+    /// the read loop goes on while our output is full (if it waited, two peers with full outputs
+    /// would stop each other's read loops); past that, the read loop waits for the write, so a
+    /// remote that floods Pings without reading our answers cannot make us hold Pongs without bound.
+    /// go-ethereum bounds it the same way: readLoop hands Pings to pingLoop through a 16-slot channel.
     /// </summary>
     private ValueTask RequestPongAsync(CancellationToken lingerToken)
     {
-        return _pongRequests.Writer.TryWrite(0) ? ValueTask.CompletedTask : WaitAsync(_pongRequests.Writer, lingerToken);
-
-        static async ValueTask WaitAsync(ChannelWriter<byte> writer, CancellationToken lingerToken)
+        if (Interlocked.Increment(ref _pongsInFlight) <= PongQueueCapacity)
         {
-            while (!writer.TryWrite(0))
-            {
-                if (!await writer.WaitToWriteAsync(lingerToken).ConfigureAwait(false))
-                {
-                    return; // The peer is ending: no more Pongs.
-                }
-            }
+            _ = SendPongAsync();
+            return ValueTask.CompletedTask;
         }
+
+        Interlocked.Decrement(ref _pongsInFlight);
+        return SendBaseAsync(BaseProtocol.PongCode, lingerToken);
     }
 
-    /// <summary>Writes the queued Pongs, one at a time, until the peer ends.</summary>
-    private async Task PongLoopAsync()
+    private async Task SendPongAsync()
     {
-        ChannelReader<byte> requests = _pongRequests.Reader;
-        CancellationToken token = _runCancellation.Token;
         try
         {
-            while (await requests.WaitToReadAsync(token).ConfigureAwait(false))
-            {
-                while (requests.TryRead(out _))
-                {
-                    await SendBaseAsync(BaseProtocol.PongCode, token).ConfigureAwait(false);
-                }
-            }
+            await SendBaseAsync(BaseProtocol.PongCode, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        finally
         {
-            // The peer ended.
+            Interlocked.Decrement(ref _pongsInFlight);
         }
     }
 
