@@ -12,9 +12,12 @@ namespace Devp2p.Bench.Engine;
 /// handshakes, one-way throughput with a fence, 64-byte echo round trips, raw TCP round trips.
 /// Every TCP socket has TCP_NODELAY (<see cref="TransportOptions.NoDelay"/>, on by default).
 /// </summary>
-internal sealed class VsDriver(PrivateKey key)
+internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
 {
     private const int RttSize = 64;
+
+    /// <summary>Round trips per block when ours and the raw floors take turns (see <see cref="RttAsync"/>).</summary>
+    private const int RttBlock = 100;
     private const uint Seed = 0xb3c4;
 
     /// <summary>A connected peer and its bench/1 read-writer.</summary>
@@ -23,7 +26,7 @@ internal sealed class VsDriver(PrivateKey key)
     /// <summary>Our node key's public half (the responder dials it in the recipient runs).</summary>
     public PublicKey PublicKey => key.PublicKey;
 
-    private PeerOptions Options(Protocol protocol) => new() { PrivateKey = key, Protocols = [protocol] };
+    private PeerOptions Options(Protocol protocol) => new() { PrivateKey = key, Protocols = [protocol], InlineDispatch = inlineDispatch };
 
     /// <summary>Dials <paramref name="endPoint"/> (we are the RLPx initiator).</summary>
     public async Task<Session> DialAsync(IPEndPoint endPoint, PublicKey remote, CancellationToken ct)
@@ -179,124 +182,137 @@ internal sealed class VsDriver(PrivateKey key)
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    /// <summary>Round trips of a 64-byte code-1 message echoed by the responder, after <paramref name="warmup"/> unmeasured ones.</summary>
-    public static async Task<JsonObject> RttAsync(IMsgReadWriter rw, int count, int warmup, CancellationToken ct)
-    {
-        long[] samples = new long[count];
-        for (int i = 0; i < warmup + count; i++)
-        {
-            byte[] payload = VsBenchProtocol.Payload(Seed, i, RttSize);
-            long start = Stopwatch.GetTimestamp();
-            await rw.WriteMsgAsync(VsBenchProtocol.EchoCode, payload, ct);
-            using Msg msg = await rw.ReadMsgAsync(ct);
-            long elapsed = Stopwatch.GetTimestamp() - start;
-            if (msg.Code != VsBenchProtocol.EchoCode || !msg.Payload.SequenceEqual(payload))
-            {
-                throw new InvalidOperationException($"rtt: the echo differs from what was sent ({msg})");
-            }
-
-            if (i >= warmup)
-            {
-                samples[i - warmup] = elapsed;
-            }
-        }
-
-        return RttStats.ToJson(samples);
-    }
-
     /// <summary>
-    /// The floor with the fewest wake-ups: 64 bytes over a plain TCP socket (TCP_NODELAY, no framing)
-    /// with blocking calls, on a dedicated thread here and a thread per connection at the responder.
+    /// Round trips of a 64-byte code-1 message echoed by the responder, interleaved in blocks of
+    /// <see cref="RttBlock"/> with the raw TCP floors of the same responder process (when given):
+    /// 64 bytes to its async echo port and to its blocking echo port. Interleaving puts ours and the
+    /// floors under the same machine conditions, which on a small VM drift a lot within a minute.
+    /// Returns <c>{ours, rawTcpRtt?, rawTcpRttBlocking?}</c>, each after <paramref name="warmup"/> unmeasured round trips.
     /// </summary>
-    public static Task<JsonObject> RawRttBlockingAsync(IPEndPoint endPoint, int count, int warmup)
+    public static async Task<JsonObject> RttAsync(IMsgReadWriter rw, IPEndPoint? rawAsync, IPEndPoint? rawBlocking, int count, int warmup, CancellationToken ct)
     {
-        var result = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result.SetResult(RawRttBlocking(endPoint, count, warmup));
-            }
-            catch (Exception ex)
-            {
-                result.SetException(ex);
-            }
-        })
-        { IsBackground = true, Name = "raw blocking ping-pong" };
-        thread.Start();
-        return result.Task;
-    }
-
-    private static JsonObject RawRttBlocking(IPEndPoint endPoint, int count, int warmup)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        socket.Connect(endPoint);
-        byte[] payload = VsBenchProtocol.Payload(Seed, 7, RttSize);
+        using Socket? asyncSocket = rawAsync is null ? null : await ConnectRawAsync(rawAsync, ct);
+        using Socket? blockingSocket = rawBlocking is null ? null : await ConnectRawAsync(rawBlocking, ct);
+        byte[] rawPayload = VsBenchProtocol.Payload(Seed, 7, RttSize);
         byte[] buffer = new byte[RttSize];
-        long[] samples = new long[count];
-        for (int i = 0; i < warmup + count; i++)
+        long[] ours = new long[count];
+        long[] asyncSamples = new long[count];
+        long[] blockingSamples = new long[count];
+        for (int first = 0; first < warmup + count; first += RttBlock)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (int sent = 0; sent < RttSize;)
+            int end = Math.Min(first + RttBlock, warmup + count);
+            for (int i = first; i < end; i++)
             {
-                sent += socket.Send(payload, sent, RttSize - sent, SocketFlags.None);
+                Record(ours, i - warmup, await OursOnceAsync(rw, i, ct));
             }
 
-            for (int received = 0; received < RttSize;)
+            for (int i = first; asyncSocket is not null && i < end; i++)
             {
-                int n = socket.Receive(buffer, received, RttSize - received, SocketFlags.None);
-                if (n == 0)
-                {
-                    throw new EndOfStreamException("raw echo closed");
-                }
-
-                received += n;
+                Record(asyncSamples, i - warmup, await RawOnceAsync(asyncSocket, rawPayload, buffer, ct));
             }
 
-            long elapsed = Stopwatch.GetTimestamp() - start;
-            if (i >= warmup)
+            for (int i = first; blockingSocket is not null && i < end; i++)
             {
-                samples[i - warmup] = elapsed;
+                // Blocking calls on this thread: the fewest wake-ups a plain socket needs.
+                Record(blockingSamples, i - warmup, RawOnceBlocking(blockingSocket, rawPayload, buffer));
             }
         }
 
-        return RttStats.ToJson(samples);
-    }
-
-    /// <summary>The floor with async calls: 64 bytes over a plain TCP socket (TCP_NODELAY, no framing) to the responder's raw echo port and back.</summary>
-    public static async Task<JsonObject> RawRttAsync(IPEndPoint endPoint, int count, int warmup, CancellationToken ct)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(endPoint, ct);
-        byte[] payload = VsBenchProtocol.Payload(Seed, 7, RttSize);
-        byte[] buffer = new byte[RttSize];
-        long[] samples = new long[count];
-        for (int i = 0; i < warmup + count; i++)
+        var result = new JsonObject { ["ours"] = RttStats.ToJson(ours) };
+        if (asyncSocket is not null)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (int sent = 0; sent < RttSize;)
-            {
-                sent += await socket.SendAsync(payload.AsMemory(sent), SocketFlags.None, ct);
-            }
-
-            for (int received = 0; received < RttSize;)
-            {
-                int n = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, ct);
-                if (n == 0)
-                {
-                    throw new EndOfStreamException("raw echo closed");
-                }
-
-                received += n;
-            }
-
-            long elapsed = Stopwatch.GetTimestamp() - start;
-            if (i >= warmup)
-            {
-                samples[i - warmup] = elapsed;
-            }
+            result["rawTcpRtt"] = RttStats.ToJson(asyncSamples);
         }
 
-        return RttStats.ToJson(samples);
+        if (blockingSocket is not null)
+        {
+            result["rawTcpRttBlocking"] = RttStats.ToJson(blockingSamples);
+        }
+
+        return result;
+
+        static void Record(long[] samples, int index, long ticks)
+        {
+            if (index >= 0)
+            {
+                samples[index] = ticks;
+            }
+        }
+    }
+
+    private static async Task<long> OursOnceAsync(IMsgReadWriter rw, int i, CancellationToken ct)
+    {
+        byte[] payload = VsBenchProtocol.Payload(Seed, i, RttSize);
+        long start = Stopwatch.GetTimestamp();
+        await rw.WriteMsgAsync(VsBenchProtocol.EchoCode, payload, ct);
+        using Msg msg = await rw.ReadMsgAsync(ct);
+        long elapsed = Stopwatch.GetTimestamp() - start;
+        if (msg.Code != VsBenchProtocol.EchoCode || !msg.Payload.SequenceEqual(payload))
+        {
+            throw new InvalidOperationException($"rtt: the echo differs from what was sent ({msg})");
+        }
+
+        return elapsed;
+    }
+
+    private static async Task<Socket> ConnectRawAsync(IPEndPoint endPoint, CancellationToken ct)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, ct);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>64 bytes to a raw echo socket and back with async calls (the style the engine uses).</summary>
+    private static async Task<long> RawOnceAsync(Socket socket, byte[] payload, byte[] buffer, CancellationToken ct)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int sent = 0; sent < payload.Length;)
+        {
+            sent += await socket.SendAsync(payload.AsMemory(sent), SocketFlags.None, ct);
+        }
+
+        for (int received = 0; received < buffer.Length;)
+        {
+            int n = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, ct);
+            if (n == 0)
+            {
+                throw new EndOfStreamException("raw echo closed");
+            }
+
+            received += n;
+        }
+
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>64 bytes to a raw echo socket and back with blocking calls.</summary>
+    private static long RawOnceBlocking(Socket socket, byte[] payload, byte[] buffer)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int sent = 0; sent < payload.Length;)
+        {
+            sent += socket.Send(payload, sent, payload.Length - sent, SocketFlags.None);
+        }
+
+        for (int received = 0; received < buffer.Length;)
+        {
+            int n = socket.Receive(buffer, received, buffer.Length - received, SocketFlags.None);
+            if (n == 0)
+            {
+                throw new EndOfStreamException("raw echo closed");
+            }
+
+            received += n;
+        }
+
+        return Stopwatch.GetTimestamp() - start;
     }
 }

@@ -60,6 +60,8 @@ internal static class VsEthereumJsCommand
         string? outFile = Option(args, "--out");
         bool quick = args.Contains("--quick");
         bool skipCross = args.Contains("--skip-cross");
+        bool inline = args.Contains("--inline");
+        string[] inlineArg = inline ? ["--inline"] : [];
 
         // Ours is measured with more iterations than the cross runs, whose pace ethereumjs sets.
         var ours = new Settings(1000, [(1024, 100_000), (64 * 1024, 5_000)], 3, 5000, 1000);
@@ -72,16 +74,17 @@ internal static class VsEthereumJsCommand
 
         using var cts = new CancellationTokenSource(s_runLimit);
         using var key = PrivateKey.Generate();
-        var driver = new VsDriver(key);
+        var driver = new VsDriver(key, inline);
         var result = new JsonObject
         {
             ["impl"] = "ours",
             ["runtime"] = RuntimeInformation.FrameworkDescription,
             ["layout"] = "two processes (driver and responder), 127.0.0.1, TCP_NODELAY on every socket",
+            ["inlineDispatch"] = inline,
         };
 
         Progress("ours <-> ours, ours dialing");
-        await using (VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen"], cts.Token))
+        await using (VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen", .. inlineArg], cts.Token))
         {
             JsonObject dialed = await DialedRunAsync(driver, responder, ours, withRaw: true, cts.Token);
             foreach (string name in new[] { "throughput", "handshakes", "rawTcpRtt", "rawTcpRttBlocking" })
@@ -93,8 +96,10 @@ internal static class VsEthereumJsCommand
         }
 
         Progress("ours <-> ours, ours listening");
-        JsonObject recipient = await RecipientRunAsync(driver, ours, withThroughput: false, cts.Token, static (enode, ct) => VsChildProcess.StartOursAsync(["--dial", enode], ct));
+        JsonObject recipient = await RecipientRunAsync(driver, ours, withThroughput: false, withRaw: true, cts.Token, (enode, ct) => VsChildProcess.StartOursAsync(["--dial", enode, .. inlineArg], ct));
         result["rtt"]!["recipient"] = recipient["rtt"]?.DeepClone();
+        result["recipientRawTcpRtt"] = recipient["rawTcpRtt"]?.DeepClone();
+        result["recipientRawTcpRttBlocking"] = recipient["rawTcpRttBlocking"]?.DeepClone();
 
         if (!skipCross)
         {
@@ -106,7 +111,7 @@ internal static class VsEthereumJsCommand
             }
 
             Progress("ethereumjs dialing ours");
-            crossResult["ethereumjsDials"] = await RecipientRunAsync(driver, cross, withThroughput: true, cts.Token, (enode, ct) => VsChildProcess.StartEthereumJsAsync(benchMjs, ["--dial", enode], ct));
+            crossResult["ethereumjsDials"] = await RecipientRunAsync(driver, cross, withThroughput: true, withRaw: false, cts.Token, (enode, ct) => VsChildProcess.StartEthereumJsAsync(benchMjs, ["--dial", enode], ct));
             result["cross"] = crossResult;
         }
 
@@ -129,16 +134,14 @@ internal static class VsEthereumJsCommand
         var result = new JsonObject();
         VsDriver.Session session = await driver.DialAsync(responder.EndPoint, responder.Enode.PublicKey, ct);
         result["throughput"] = await ThroughputAsync(session, settings, ct);
-        result["rtt"] = await VsDriver.RttAsync(session.Rw, settings.Rtt, settings.RttWarmup, ct);
-        if (withRaw)
-        {
-            result["rawTcpRtt"] = await VsDriver.RawRttAsync(responder.RawEndPoint, settings.Rtt, settings.RttWarmup, ct);
-            if (responder.RawBlockingPort is int blockingPort)
-            {
-                result["rawTcpRttBlocking"] = await VsDriver.RawRttBlockingAsync(new IPEndPoint(IPAddress.Loopback, blockingPort), settings.Rtt, settings.RttWarmup).WaitAsync(ct);
-            }
-        }
-
+        JsonObject rtt = await VsDriver.RttAsync(
+            session.Rw,
+            withRaw ? responder.RawEndPoint : null,
+            withRaw && responder.RawBlockingPort is int blockingPort ? new IPEndPoint(IPAddress.Loopback, blockingPort) : null,
+            settings.Rtt,
+            settings.RttWarmup,
+            ct);
+        CopyRtt(rtt, result);
         await VsDriver.CloseAsync(session);
         result["handshakes"] = await driver.HandshakesAsync(responder.EndPoint, responder.Enode.PublicKey, settings.Handshakes, ct);
         return result;
@@ -146,7 +149,7 @@ internal static class VsEthereumJsCommand
 
     /// <summary>The responder dials us: round trips (and optionally throughput) with us as the RLPx recipient.</summary>
     private static async Task<JsonObject> RecipientRunAsync(
-        VsDriver driver, Settings settings, bool withThroughput, CancellationToken ct, Func<string, CancellationToken, Task<VsChildProcess>> start)
+        VsDriver driver, Settings settings, bool withThroughput, bool withRaw, CancellationToken ct, Func<string, CancellationToken, Task<VsChildProcess>> start)
     {
         var result = new JsonObject();
         await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0));
@@ -161,9 +164,29 @@ internal static class VsEthereumJsCommand
             result["throughput"] = await ThroughputAsync(session, settings, ct);
         }
 
-        result["rtt"] = await VsDriver.RttAsync(session.Rw, settings.Rtt, settings.RttWarmup, ct);
+        JsonObject rtt = await VsDriver.RttAsync(
+            session.Rw,
+            withRaw ? responder.RawEndPoint : null,
+            withRaw && responder.RawBlockingPort is int blockingPort ? new IPEndPoint(IPAddress.Loopback, blockingPort) : null,
+            settings.Rtt,
+            settings.RttWarmup,
+            ct);
+        CopyRtt(rtt, result);
         await VsDriver.CloseAsync(session);
         return result;
+    }
+
+    /// <summary>Ours as <c>rtt</c>, the floors measured alongside (if any) under their own names.</summary>
+    private static void CopyRtt(JsonObject rtt, JsonObject result)
+    {
+        result["rtt"] = rtt["ours"]?.DeepClone();
+        foreach (string floor in new[] { "rawTcpRtt", "rawTcpRttBlocking" })
+        {
+            if (rtt[floor] is { } stats)
+            {
+                result[floor] = stats.DeepClone();
+            }
+        }
     }
 
     private static async Task<JsonArray> ThroughputAsync(VsDriver.Session session, Settings settings, CancellationToken ct)

@@ -6,7 +6,8 @@ namespace Devp2p.Bench.Engine;
 
 /// <summary>
 /// <c>vs-ethereumjs report --raw DIR --md FILE [--command CMD] [--note TEXT]</c>: writes
-/// perf-results/vs-ethereumjs.md from DIR/ours.json, DIR/ethereumjs.json and DIR/machine.txt, with
+/// perf-results/vs-ethereumjs.md from DIR/ours.json, DIR/ethereumjs.json and DIR/machine.txt (and
+/// DIR/ours-inline.json, ours with <see cref="PeerOptions.InlineDispatch"/>, when present), with
 /// each target checked and, when missed, by how much.
 /// </summary>
 internal static class VsReport
@@ -24,12 +25,14 @@ internal static class VsReport
         JsonNode ours = JsonNode.Parse(File.ReadAllText(Path.Combine(raw, "ours.json")))!;
         JsonNode ejs = JsonNode.Parse(File.ReadAllText(Path.Combine(raw, "ethereumjs.json")))!;
         string[] machine = File.ReadAllLines(Path.Combine(raw, "machine.txt"));
-        File.WriteAllText(md, Render(ours, ejs, machine, raw, command, note));
+        string inlinePath = Path.Combine(raw, "ours-inline.json");
+        JsonNode? inline = File.Exists(inlinePath) ? JsonNode.Parse(File.ReadAllText(inlinePath)) : null;
+        File.WriteAllText(md, Render(ours, inline, ejs, machine, raw, command, note));
         Console.Error.WriteLine($"vs-ethereumjs: wrote {md}");
         return 0;
     }
 
-    private static string Render(JsonNode ours, JsonNode ejs, string[] machine, string raw, string command, string? note)
+    private static string Render(JsonNode ours, JsonNode? inline, JsonNode ejs, string[] machine, string raw, string command, string? note)
     {
         var s = new StringBuilder();
         string rawName = raw.Replace('\\', '/').TrimEnd('/');
@@ -58,18 +61,30 @@ internal static class VsReport
         s.AppendLine(Inv($"- **command**: `{command}`; raw output in `{rawName}/`"));
         s.AppendLine();
 
-        AppendTargets(s, ours, ejs);
-        AppendDetails(s, ours, ejs);
+        s.AppendLine("## Targets");
+        s.AppendLine();
+        AppendTargets(s, ours, ejs, "defaults");
+        if (inline is not null)
+        {
+            s.AppendLine("With `PeerOptions.InlineDispatch = true` on both sides (a protocol waiting in `ReadMsgAsync` resumes on the peer's read loop: one thread hop less per message; see its documentation for the trade-off), measured by the same script right after:");
+            s.AppendLine();
+            AppendTargets(s, inline, ejs, "`InlineDispatch`");
+        }
+
+        AppendDetails(s, ours, ejs, "ours");
+        if (inline is not null)
+        {
+            AppendDetails(s, inline, null, "ours, `InlineDispatch`");
+        }
+
         AppendCross(s, ours);
         AppendMethod(s, ours, ejs);
         return s.ToString();
     }
 
-    private static void AppendTargets(StringBuilder s, JsonNode ours, JsonNode ejs)
+    private static void AppendTargets(StringBuilder s, JsonNode ours, JsonNode ejs, string mode)
     {
-        s.AppendLine("## Targets");
-        s.AppendLine();
-        s.AppendLine("| metric | ours | ethereumjs | ours vs ethereumjs | target | met |");
+        s.AppendLine(Inv($"| metric | ours ({mode}) | ethereumjs | ours vs ethereumjs | target | met |"));
         s.AppendLine("|---|---|---|---|---|---|");
 
         double oursHs = Num(ours["handshakes"]!["perSecond"]);
@@ -85,11 +100,13 @@ internal static class VsReport
             s.AppendLine(Inv($"| throughput {SizeName(size)} messages, MB/s of payload | {om:N1} | {em:N2} | {om / em:N1}x | >= {ThroughputTarget:N0}x | {RatioVerdict(om / em, ThroughputTarget, em * ThroughputTarget, " MB/s")} |"));
         }
 
-        // The floor is the faster of the two plain-socket ping-pongs (blocking or async calls).
-        double asyncP50 = Num(ours["rawTcpRtt"]!["p50Us"]);
-        double rawP50 = ours["rawTcpRttBlocking"] is { } blocking ? Math.Min(asyncP50, Num(blocking["p50Us"])) : asyncP50;
         foreach (string side in new[] { "initiator", "recipient" })
         {
+            // The floor is the faster of the two plain-socket ping-pongs (blocking or async calls)
+            // measured interleaved with this side's round trips (older runs: one floor for both).
+            string prefix = side == "recipient" && ours["recipientRawTcpRtt"] is not null ? "recipientRawTcpRtt" : "rawTcpRtt";
+            double asyncP50 = Num(ours[prefix]!["p50Us"]);
+            double rawP50 = ours[prefix + "Blocking"] is { } blocking ? Math.Min(asyncP50, Num(blocking["p50Us"])) : asyncP50;
             double op50 = Num(ours["rtt"]![side]!["p50Us"]);
             double ep50 = Num(ejs["rtt"]![side]!["p50Us"]);
             double over = op50 - rawP50;
@@ -108,16 +125,16 @@ internal static class VsReport
             ? "yes"
             : Inv($"**no**: {ratio / target * 100:N0}% of the target (needs {needed:N1}{unit}, {target / ratio:N2}x more)");
 
-    private static void AppendDetails(StringBuilder s, JsonNode ours, JsonNode ejs)
+    private static void AppendDetails(StringBuilder s, JsonNode ours, JsonNode? ejs, string who)
     {
-        s.AppendLine("## All figures of the same run");
+        s.AppendLine(Inv($"## All figures of the same run: {who}"));
         s.AppendLine();
         s.AppendLine("Handshakes (one after another; warm-up of a tenth as many first):");
         s.AppendLine();
         s.AppendLine("| implementation | connections | failed | seconds | per second | ms each | of which: connect + auth/ack + Hello, ms | Disconnect until closed, ms |");
         s.AppendLine("|---|---|---|---|---|---|---|---|");
         AppendHandshakeRow(s, "ours -> ours", ours["handshakes"]);
-        AppendHandshakeRow(s, "ethereumjs -> ethereumjs", ejs["handshakes"]);
+        AppendHandshakeRow(s, "ethereumjs -> ethereumjs", ejs?["handshakes"]);
         AppendHandshakeRow(s, "ours -> ethereumjs (cross)", ours["cross"]?["oursDials"]?["handshakes"]);
         s.AppendLine();
 
@@ -126,7 +143,7 @@ internal static class VsReport
         s.AppendLine("| implementation | size | messages per run | runs: MB/s | msgs/s | MB/s |");
         s.AppendLine("|---|---|---|---|---|---|");
         AppendThroughputRows(s, "ours -> ours", ours["throughput"]);
-        AppendThroughputRows(s, "ethereumjs -> ethereumjs", ejs["throughput"]);
+        AppendThroughputRows(s, "ethereumjs -> ethereumjs", ejs?["throughput"]);
         s.AppendLine();
 
         s.AppendLine("64-byte round trips, µs (nearest-rank percentiles; \"initiator\" = the side that measures dialled):");
@@ -135,11 +152,13 @@ internal static class VsReport
         s.AppendLine("|---|---|---|---|---|---|---|");
         AppendRttRow(s, "ours, as initiator", ours["rtt"]?["initiator"]);
         AppendRttRow(s, "ours, as recipient", ours["rtt"]?["recipient"]);
-        AppendRttRow(s, "raw TCP, .NET sockets, blocking calls", ours["rawTcpRttBlocking"]);
-        AppendRttRow(s, "raw TCP, .NET sockets, async calls", ours["rawTcpRtt"]);
-        AppendRttRow(s, "ethereumjs, as initiator", ejs["rtt"]?["initiator"]);
-        AppendRttRow(s, "ethereumjs, as recipient", ejs["rtt"]?["recipient"]);
-        AppendRttRow(s, "raw TCP, Node sockets", ejs["rawTcpRtt"]);
+        AppendRttRow(s, "raw TCP, .NET sockets, blocking calls (alongside initiator)", ours["rawTcpRttBlocking"]);
+        AppendRttRow(s, "raw TCP, .NET sockets, async calls (alongside initiator)", ours["rawTcpRtt"]);
+        AppendRttRow(s, "raw TCP, .NET sockets, blocking calls (alongside recipient)", ours["recipientRawTcpRttBlocking"]);
+        AppendRttRow(s, "raw TCP, .NET sockets, async calls (alongside recipient)", ours["recipientRawTcpRtt"]);
+        AppendRttRow(s, "ethereumjs, as initiator", ejs?["rtt"]?["initiator"]);
+        AppendRttRow(s, "ethereumjs, as recipient", ejs?["rtt"]?["recipient"]);
+        AppendRttRow(s, "raw TCP, Node sockets", ejs?["rawTcpRtt"]);
         s.AppendLine();
     }
 
@@ -176,7 +195,7 @@ internal static class VsReport
         s.AppendLine("- TCP_NODELAY on every socket. ethereumjs never calls `setNoDelay` (and Node defaults to Nagle on), so bench.mjs sets it on each peer socket in `RLPx._onConnect`, before the auth is written. Ours: `TransportOptions.NoDelay` (default true).");
         s.AppendLine("- Handshakes: the driver dials the listening responder N times in a row; each connection is TCP connect, RLPx auth/ack (EIP-8), Hello exchange, Disconnect (0x08), and waiting until the socket has closed. Rate = N / wall time.");
         s.AppendLine("- Throughput: one connection; the driver sends M code-0 messages of one size as fast as the socket takes them (both pause while more than 1 MiB is queued), then one code-1 fence, and stops the clock when the fence comes back (messages arrive in order). A warm-up run of M/5 first; the median of the timed runs is reported. MB/s counts payload bytes (10^6).");
-        s.AppendLine("- Round trips: one 64-byte code-1 message, wait for its echo, repeat; after a warm-up. \"As initiator\": the measuring side dialled; \"as recipient\": the responder dialled the measuring side. Raw TCP: 64 bytes to a plain echo socket of the responder process and back, same processes, TCP_NODELAY, no framing, no encryption; once with blocking calls (a thread per side) and once with async calls (the style the engine uses); the target takes the lower p50 of the two as the floor. The Node raw TCP row is bench.mjs's own ping-pong, for reference.");
+        s.AppendLine("- Round trips: one 64-byte code-1 message, wait for its echo, repeat; after a warm-up. \"As initiator\": the measuring side dialled; \"as recipient\": the responder dialled the measuring side. Raw TCP: 64 bytes to a plain echo socket of the responder process and back, same processes, TCP_NODELAY, no framing, no encryption; once with blocking calls and once with async calls (the style the engine uses). Ours and the two floors take turns in blocks of 100 round trips, so all three see the same machine conditions (on this VM the floor alone drifts between about 15 and 75 µs from minute to minute); the target takes the lower p50 of the two floors measured alongside that side as the floor. The Node raw TCP row is bench.mjs's own ping-pong, for reference.");
         s.AppendLine(Inv($"- Iterations differ because ethereumjs is much slower: ours {ours["handshakes"]?["count"]} handshakes, ethereumjs {ejs["handshakes"]?["count"]}; message counts are in the tables."));
         s.AppendLine("- Context for the ethereumjs figures (from its dist/esm/rlpx code): secp256k1 and Keccak are JavaScript (ethereum-cryptography/noble), the frame MAC creates a new AES-ECB cipher object for every header and body, and each frame goes to the socket as two writes (header, then body), so with TCP_NODELAY a small message is two segments.");
         s.AppendLine();

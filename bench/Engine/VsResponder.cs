@@ -31,7 +31,7 @@ internal static class VsResponder
 
         using var key = PrivateKey.Generate();
         using var cts = new CancellationTokenSource();
-        var options = new PeerOptions { PrivateKey = key, Protocols = [VsBenchProtocol.Responder()] };
+        var options = new PeerOptions { PrivateKey = key, Protocols = [VsBenchProtocol.Responder()], InlineDispatch = args.Contains("--inline") };
 
         await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0));
         await listener.BindAsync(cts.Token);

@@ -61,7 +61,7 @@ public sealed partial class Peer
         for (int i = 0; i < matched.Count; i++)
         {
             Protocol protocol = FindProtocol(options.Protocols, matched[i].Protocol);
-            _channels[i] = new ProtocolChannel(this, connection, protocol, matched[i].Offset, options.ProtocolQueueCapacity);
+            _channels[i] = new ProtocolChannel(this, connection, protocol, matched[i].Offset, options.ProtocolQueueCapacity, options.InlineDispatch);
         }
     }
 

@@ -60,6 +60,23 @@ public sealed record PeerOptions
     public int ProtocolQueueCapacity { get; init; } = 16;
 
     /// <summary>
+    /// Hands each received message to a protocol that is already waiting in
+    /// <see cref="IMsgReader.ReadMsgAsync"/> on the peer's read loop itself, instead of resuming the
+    /// protocol on another thread-pool thread. Default <see langword="false"/>.
+    /// </summary>
+    /// <remarks>
+    /// This saves one thread hop per message: a lower round trip and a higher rate of small
+    /// messages (see perf-results/engine.md and vs-ethereumjs.md). The price is that the protocol's
+    /// code after the read, up to its next <see langword="await"/> that does not complete at once,
+    /// runs on the read loop, and this peer reads nothing meanwhile (no other protocol's messages, no
+    /// Pings). So turn it on only when every protocol handles a message quickly and never blocks: a
+    /// synchronous wait on this same peer (say <c>PingAsync().Wait()</c>) would never finish.
+    /// go-ethereum's read loop also waits for the protocol, but only until it takes the message.
+    /// Like Kestrel's <c>UnsafePreferInlineScheduling</c>, it trades isolation for latency.
+    /// </remarks>
+    public bool InlineDispatch { get; init; }
+
+    /// <summary>
     /// The base protocol version we advertise in Hello: 5 (snappy). Lower values exist for
     /// benchmarks and tests that need an uncompressed connection.
     /// </summary>

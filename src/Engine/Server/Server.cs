@@ -260,6 +260,7 @@ public sealed partial class Server : IAsyncDisposable
             FrameWriteTimeout = _config.FrameWriteTimeout,
             PingInterval = _config.PingInterval,
             DisconnectLinger = _config.DisconnectLinger,
+            InlineDispatch = _config.InlineDispatch,
             LoggerFactory = _config.LoggerFactory,
         };
         _dialScheduler = new DialScheduler(_selfId, MaxDialedConns, _config.MaxPendingPeers, _netRestrict, _config.RedialInterval, _config.MaxRedialInterval);

@@ -122,6 +122,9 @@ public sealed partial record ServerConfig
     /// <summary>Bounds a dial's connect. Default 15 s.</summary>
     public TimeSpan DialTimeout { get; init; } = DefaultDialTimeout;
 
+    /// <summary>See <see cref="PeerOptions.InlineDispatch"/>: protocols resume on their peer's read loop. Default <see langword="false"/>.</summary>
+    public bool InlineDispatch { get; init; }
+
     /// <summary>See <see cref="PeerOptions.FrameReadTimeout"/>. Default 30 s.</summary>
     public TimeSpan FrameReadTimeout { get; init; } = PeerOptions.DefaultFrameReadTimeout;
 

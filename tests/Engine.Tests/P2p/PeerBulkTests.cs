@@ -20,12 +20,19 @@ public sealed class PeerBulkTests
     [InlineData(TransportKind.Unix)]
     public Task Thousands_of_messages_over_sockets(TransportKind kind) => RunAsync(kind, totalMessages: 4_000, seed: 2);
 
+    /// <summary>The same with <see cref="PeerOptions.InlineDispatch"/>: the readers resume on the read loops, which also wait on full queues.</summary>
+    [Theory]
+    [InlineData(TransportKind.InMemory)]
+    [InlineData(TransportKind.Tcp)]
+    [InlineData(TransportKind.Unix)]
+    public Task Thousands_of_messages_with_inline_dispatch(TransportKind kind) => RunAsync(kind, totalMessages: 4_000, seed: 3, inlineDispatch: true);
+
     /// <summary>
     /// Each side runs <see cref="SenderTasks"/> writers; writer t sends its k-th message with code t,
     /// a size and content derived from (side, t, k). One reader per side checks that, per code,
     /// messages arrive in order and intact.
     /// </summary>
-    private static async Task RunAsync(TransportKind kind, int totalMessages, int seed)
+    private static async Task RunAsync(TransportKind kind, int totalMessages, int seed, bool inlineDispatch = false)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         using var keyA = PrivateKey.Generate();
@@ -75,7 +82,11 @@ public sealed class PeerBulkTests
         results[0] = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         results[1] = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        (Peer a, Peer b) = await PeerTestKit.ConnectAsync(kind, PeerTestKit.Options(keyA, Bulk(0)), PeerTestKit.Options(keyB, Bulk(1)), cts.Token);
+        (Peer a, Peer b) = await PeerTestKit.ConnectAsync(
+            kind,
+            PeerTestKit.Options(keyA, Bulk(0)) with { InlineDispatch = inlineDispatch },
+            PeerTestKit.Options(keyB, Bulk(1)) with { InlineDispatch = inlineDispatch },
+            cts.Token);
         Task<long> both = Task.WhenAll(results[0].Task, results[1].Task).ContinueWith(t => t.Result.Sum(), TaskScheduler.Default);
         Task first = await Task.WhenAny(both, a.Completion, b.Completion).WaitAsync(cts.Token);
         Assert.True(first == both, $"A peer ended early: A {(a.Completion.IsCompleted ? a.Completion.Result.ToString() : "running")}, B {(b.Completion.IsCompleted ? b.Completion.Result.ToString() : "running")}");

@@ -12,9 +12,12 @@ internal sealed class ProtocolChannel : IMsgReadWriter
     private readonly Peer _peer;
     private readonly RlpxConnection _connection;
     private readonly Channel<Msg> _inbound;
+    private readonly bool _inlineDispatch;
 
-    public ProtocolChannel(Peer peer, RlpxConnection connection, Protocol protocol, uint offset, int queueCapacity)
+    /// <summary>Creates the channel of <paramref name="protocol"/> on <paramref name="peer"/>; with <paramref name="inlineDispatch"/> (<see cref="PeerOptions.InlineDispatch"/>) a waiting reader resumes inside the read loop's write.</summary>
+    public ProtocolChannel(Peer peer, RlpxConnection connection, Protocol protocol, uint offset, int queueCapacity, bool inlineDispatch)
     {
+        _inlineDispatch = inlineDispatch;
         _peer = peer;
         _connection = connection;
         Protocol = protocol;
@@ -24,6 +27,7 @@ internal sealed class ProtocolChannel : IMsgReadWriter
             SingleWriter = true,
             SingleReader = false,
             FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = inlineDispatch,
         });
     }
 
@@ -105,6 +109,13 @@ internal sealed class ProtocolChannel : IMsgReadWriter
         {
             // No token: Complete() ends the wait when the peer ends.
             await _inbound.Writer.WriteAsync(msg).ConfigureAwait(false);
+            if (_inlineDispatch)
+            {
+                // With synchronous continuations the read loop resumed inside the protocol's read
+                // that made room; leave that call, or the protocol would run our loop until it yields.
+                await Task.Yield();
+            }
+
             return true;
         }
         catch (ChannelClosedException)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -20,10 +21,31 @@ internal sealed class SocketConnection : TransportConnection
     // (4 KiB by default), so this only sets the floor.
     private const int MinimumReceiveBufferSize = 2048;
 
+    /// <summary>
+    /// Receives of at most this many bytes let the application's read continue inline: a small
+    /// receive means the application is keeping up, a large one a burst in which the receive loop
+    /// and the application do better on separate threads (a 1 KiB message frame is about 1.1 KiB).
+    /// </summary>
+    private const int InlineReceiveLimit = 4096;
+
     private readonly Socket _socket;
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly ILogger _logger;
+    /// <summary>
+    /// After sending, further flushes within this window queue the send loop instead of running it
+    /// inline: the application is streaming, and while the loop sends, the next frames collect behind
+    /// it and go out in one call. An isolated flush (a reply, a ping) still sends on the caller's thread.
+    /// </summary>
+    private static readonly long s_streamingWindow = Stopwatch.Frequency / 100_000; // 10 µs
+
+    // Input: the application's reads continue inline after a small receive (one hop less on the
+    // latency path) and on the thread pool after a large one (decrypting a burst overlaps the next
+    // receive). Output: the send loop runs inline on the flushing thread unless the application is
+    // streaming (see s_streamingWindow). Resumed flushes always go to the thread pool.
+    private readonly ConnectionScheduler _inputReaderScheduler = new();
+    private readonly ConnectionScheduler _outputReaderScheduler = new() { InlineNext = true };
+    private readonly ConnectionScheduler _outputWriterScheduler = new();
     private readonly Lock _gate = new();
     private Task _receiveTask = Task.CompletedTask;
     private Task _sendTask = Task.CompletedTask;
@@ -39,12 +61,12 @@ internal sealed class SocketConnection : TransportConnection
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
 
-        // The socket side runs inline (it is already on an I/O thread); the application side is
-        // dispatched to the thread pool so user code never runs on the socket's completion thread.
+        // The socket loops resume inline (they already run on thread-pool threads); how the
+        // application's side resumes is set by the schedulers above.
         _input = new Pipe(new PipeOptions(
             options.MemoryPool,
             minimumSegmentSize: Math.Min(options.MinimumSegmentSize, options.MemoryPool.MaxBufferSize),
-            readerScheduler: PipeScheduler.ThreadPool,
+            readerScheduler: _inputReaderScheduler,
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: options.ReceivePauseThreshold,
             resumeWriterThreshold: options.ReceiveResumeThreshold,
@@ -52,8 +74,8 @@ internal sealed class SocketConnection : TransportConnection
         _output = new Pipe(new PipeOptions(
             options.MemoryPool,
             minimumSegmentSize: Math.Min(options.MinimumSegmentSize, options.MemoryPool.MaxBufferSize),
-            readerScheduler: PipeScheduler.Inline,
-            writerScheduler: PipeScheduler.ThreadPool,
+            readerScheduler: _outputReaderScheduler,
+            writerScheduler: _outputWriterScheduler,
             pauseWriterThreshold: options.SendPauseThreshold,
             resumeWriterThreshold: options.SendResumeThreshold,
             useSynchronizationContext: false));
@@ -149,6 +171,7 @@ internal sealed class SocketConnection : TransportConnection
                 }
 
                 writer.Advance(received);
+                _inputReaderScheduler.InlineNext = received <= InlineReceiveLimit;
 
                 // Back-pressure: this waits while the application has ReceivePauseThreshold bytes unread.
                 FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
@@ -164,6 +187,7 @@ internal sealed class SocketConnection : TransportConnection
         }
         finally
         {
+            _inputReaderScheduler.InlineNext = false;
             Exception? reason = _abortReason ?? error;
             writer.Complete(reason);
             if (error is not null && _abortReason is null && Volatile.Read(ref _closeStarted) == 0)
@@ -192,6 +216,7 @@ internal sealed class SocketConnection : TransportConnection
                 if (!buffer.IsEmpty)
                 {
                     await SendAsync(buffer).ConfigureAwait(false);
+                    _outputReaderScheduler.QueueUntil(Stopwatch.GetTimestamp() + s_streamingWindow);
                 }
 
                 reader.AdvanceTo(buffer.End);
@@ -315,3 +340,4 @@ internal sealed class SocketConnection : TransportConnection
         error is SocketError.ConnectionReset or SocketError.Shutdown
             || (error == SocketError.ConnectionAborted && RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
 }
+
