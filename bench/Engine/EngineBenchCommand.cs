@@ -39,6 +39,7 @@ internal static class EngineBenchCommand
             int size = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
             Console.WriteLine((await RawSocketThroughput.RunAsync(args[4], size, scale, cts.Token)).ToRow("raw socket"));
             Console.WriteLine((await EngineThroughput.RunAsync(args[4], size, snappy: true, scale, cts.Token)).ToRow("engine"));
+            Console.WriteLine((await EngineThroughput.RunAsync(args[4], size, snappy: true, scale, cts.Token, inlineDispatch: true)).ToRow("engine, InlineDispatch"));
             return 0;
         }
 
@@ -60,6 +61,9 @@ internal static class EngineBenchCommand
                 {
                     Console.WriteLine((await EngineThroughput.RunAsync(transport, size, snappy, messages, cts.Token)).ToRow("engine"));
                 }
+
+                // The same with PeerOptions.InlineDispatch (snappy on): the receiving protocol resumes on the read loop.
+                Console.WriteLine((await EngineThroughput.RunAsync(transport, size, snappy: true, messages, cts.Token, inlineDispatch: true)).ToRow("engine, InlineDispatch"));
             }
         }
 

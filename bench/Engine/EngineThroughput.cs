@@ -13,7 +13,7 @@ namespace Devp2p.Bench.Engine;
 /// </summary>
 internal static class EngineThroughput
 {
-    public static async Task<ThroughputResult> RunAsync(string transport, int size, bool snappy, int messages, CancellationToken ct)
+    public static async Task<ThroughputResult> RunAsync(string transport, int size, bool snappy, int messages, CancellationToken ct, bool inlineDispatch = false)
     {
         using var keyA = PrivateKey.Generate();
         using var keyB = PrivateKey.Generate();
@@ -27,6 +27,7 @@ internal static class EngineThroughput
             PrivateKey = key,
             Protocols = [protocol],
             BaseProtocolVersion = snappy ? 5UL : 4UL,
+            InlineDispatch = inlineDispatch,
         };
 
         (TransportConnection dialer, TransportConnection listener, Func<ValueTask> cleanup) = await ConnectAsync(transport, ct);
