@@ -18,6 +18,9 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
 
     /// <summary>Round trips per block when ours and the raw floors take turns (see <see cref="RttAsync"/>).</summary>
     private const int RttBlock = 100;
+
+    /// <summary>How long round trips run unmeasured before <see cref="RttAsync"/> measures (see there).</summary>
+    private static readonly TimeSpan RttWarmupTime = TimeSpan.FromSeconds(1);
     private const uint Seed = 0xb3c4;
 
     /// <summary>A connected peer and its bench/1 read-writer.</summary>
@@ -195,6 +198,15 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
         using Socket? blockingSocket = rawBlocking is null ? null : await ConnectRawAsync(rawBlocking, ct);
         byte[] rawPayload = VsBenchProtocol.Payload(Seed, 7, RttSize);
         byte[] buffer = new byte[RttSize];
+        // A responder process started just before (the recipient runs) still runs tier-0 code for a
+        // while: the runtime promotes hot methods only after a delay. Round trips for a fixed time
+        // first, so both processes are measured in their steady state.
+        long warmUntil = Stopwatch.GetTimestamp() + (long)(RttWarmupTime.TotalSeconds * Stopwatch.Frequency);
+        for (int i = 0; Stopwatch.GetTimestamp() < warmUntil; i++)
+        {
+            await OursOnceAsync(rw, i, ct);
+        }
+
         long[] ours = new long[count];
         long[] asyncSamples = new long[count];
         long[] blockingSamples = new long[count];
