@@ -88,7 +88,10 @@ public sealed partial class Peer
     {
         using var lingerCancellation = new CancellationTokenSource();
         Task readLoop = Task.Run(() => ReadLoopAsync(lingerCancellation.Token));
-        Task timerLoop = Task.Run(TimerLoopAsync);
+        // The timer loop ends when the timer is disposed (its wait returns false), not by a token:
+        // every peer's end would otherwise throw an OperationCanceledException.
+        var timer = new PeriodicTimer(TimerTick(_options));
+        Task timerLoop = Task.Run(() => TimerLoopAsync(timer));
         var protocolTasks = new Task[_channels.Length];
         for (int i = 0; i < _channels.Length; i++)
         {
@@ -97,6 +100,7 @@ public sealed partial class Peer
         }
 
         PeerDisconnect end = await _end.Task.ConfigureAwait(false);
+        timer.Dispose();
 
         // Protocols first: their pending reads end with the reason, their token fires.
         foreach (ProtocolChannel channel in _channels)
@@ -142,7 +146,14 @@ public sealed partial class Peer
         {
             while (true)
             {
-                Msg msg = await _connection.ReadMsgAsync(lingerToken).ConfigureAwait(false);
+                if (await _connection.ReadMsgOrEndAsync(lingerToken).ConfigureAwait(false) is not { } msg)
+                {
+                    // The remote closed between frames: the normal end after a Disconnect, and
+                    // common enough (every connection) not to be an exception.
+                    End(new PeerDisconnect(DiscReason.NetworkError, false, new EndOfStreamException("The peer closed the connection.")));
+                    return;
+                }
+
                 if (IsEnding)
                 {
                     // Past the end, frames are read only to let the remote finish: drop them.
@@ -285,45 +296,43 @@ public sealed partial class Peer
         return null;
     }
 
-    private async Task TimerLoopAsync()
+    /// <summary>The timer loop's period: a quarter of the shortest timeout, within <see cref="s_minTick"/> and <see cref="s_maxTick"/>.</summary>
+    private static TimeSpan TimerTick(PeerOptions options)
     {
-        TimeSpan shortest = Min(Min(_options.FrameReadTimeout, _options.FrameWriteTimeout), _options.PingInterval);
-        TimeSpan tick = Min(Max(shortest / 4, s_minTick), s_maxTick);
+        TimeSpan shortest = Min(Min(options.FrameReadTimeout, options.FrameWriteTimeout), options.PingInterval);
+        return Min(Max(shortest / 4, s_minTick), s_maxTick);
+    }
+
+    /// <summary>Read and write timeouts and the Ping schedule; runs until <paramref name="timer"/> is disposed or a timeout ends the peer.</summary>
+    private async Task TimerLoopAsync(PeriodicTimer timer)
+    {
         long readTimeout = ToTicks(_options.FrameReadTimeout);
         long writeTimeout = ToTicks(_options.FrameWriteTimeout);
         long pingInterval = ToTicks(_options.PingInterval);
         long nextPing = Stopwatch.GetTimestamp() + pingInterval;
 
-        using var timer = new PeriodicTimer(tick);
-        try
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(_runCancellation.Token).ConfigureAwait(false))
+            long now = Stopwatch.GetTimestamp();
+            long readStarted = _connection.ReadStartedAt;
+            if (readStarted != 0 && now - readStarted > readTimeout)
             {
-                long now = Stopwatch.GetTimestamp();
-                long readStarted = _connection.ReadStartedAt;
-                if (readStarted != 0 && now - readStarted > readTimeout)
-                {
-                    End(new PeerDisconnect(DiscReason.ReadTimeout, false, new TimeoutException($"No frame arrived within {_options.FrameReadTimeout.TotalMilliseconds:0} ms.")));
-                    return;
-                }
-
-                long writeStarted = _connection.WriteStartedAt;
-                if (writeStarted != 0 && now - writeStarted > writeTimeout)
-                {
-                    End(new PeerDisconnect(DiscReason.NetworkError, false, new TimeoutException($"The peer did not take a frame within {_options.FrameWriteTimeout.TotalMilliseconds:0} ms.")));
-                    return;
-                }
-
-                if (now >= nextPing)
-                {
-                    nextPing = now + pingInterval;
-                    _ = SendBaseAsync(BaseProtocol.PingCode, CancellationToken.None).AsTask();
-                }
+                End(new PeerDisconnect(DiscReason.ReadTimeout, false, new TimeoutException($"No frame arrived within {_options.FrameReadTimeout.TotalMilliseconds:0} ms.")));
+                return;
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The peer ended.
+
+            long writeStarted = _connection.WriteStartedAt;
+            if (writeStarted != 0 && now - writeStarted > writeTimeout)
+            {
+                End(new PeerDisconnect(DiscReason.NetworkError, false, new TimeoutException($"The peer did not take a frame within {_options.FrameWriteTimeout.TotalMilliseconds:0} ms.")));
+                return;
+            }
+
+            if (now >= nextPing)
+            {
+                nextPing = now + pingInterval;
+                _ = SendBaseAsync(BaseProtocol.PingCode, CancellationToken.None).AsTask();
+            }
         }
     }
 

@@ -30,7 +30,18 @@ public sealed partial class RlpxConnection
     /// <exception cref="EndOfStreamException">The peer closed the connection.</exception>
     /// <exception cref="InvalidOperationException">The handshake has not completed.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Msg> ReadMsgAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<Msg> ReadMsgAsync(CancellationToken cancellationToken = default) =>
+        await ReadMsgOrEndAsync(cancellationToken).ConfigureAwait(false) ?? throw new EndOfStreamException("The peer closed the connection.");
+
+    /// <summary>
+    /// <see cref="ReadMsgAsync"/>, except that a clean end of the input (the peer closed between
+    /// frames) gives null instead of an exception: the end of every connection's life, which the
+    /// peer's read loop meets without throwing. A close in the middle of a frame still throws.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait; the connection is unusable for reading afterwards.</param>
+    /// <returns>The message, or null when the peer closed the connection between frames.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<Msg?> ReadMsgOrEndAsync(CancellationToken cancellationToken = default)
     {
         RlpxFrameCodec codec = Codec;
         Volatile.Write(ref _readStartedAt, Now());
@@ -63,9 +74,12 @@ public sealed partial class RlpxConnection
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
-                    throw new EndOfStreamException(buffer.Length == 0 && _pendingBodyLength == NoPendingBody
-                        ? "The peer closed the connection."
-                        : "The peer closed the connection in the middle of a frame.");
+                    if (buffer.Length == 0 && _pendingBodyLength == NoPendingBody)
+                    {
+                        return null;
+                    }
+
+                    throw new EndOfStreamException("The peer closed the connection in the middle of a frame.");
                 }
 
                 if (result.IsCanceled)
