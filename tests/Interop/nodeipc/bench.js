@@ -5,8 +5,10 @@
 //   * throughput: the client emits N messages whose data is a D-character string (default 100),
 //     the server counts them and answers "done" after the last; also server -> client the same way.
 //   * round trip: one small message out, the server emits it back, sequentially; p50/p99/mean.
+//   * each throughput direction first runs unmeasured rounds for at least --warmup-ms (default 1000),
+//     so the JIT has settled (the C# side of perf-results/ipc.md warms up the same way).
 // Prints one JSON result line on stdout. Bounded: gives up after --timeout-ms (default 120000).
-// Usage: node bench.js [--messages N] [--size D] [--rtt N] [--warmup N] [--timeout-ms N]
+// Usage: node bench.js [--messages N] [--size D] [--rtt N] [--warmup N] [--warmup-ms N] [--timeout-ms N]
 
 const { fork } = require('child_process');
 const os = require('os');
@@ -78,6 +80,7 @@ const messages = arg('messages', 100000);
 const size = arg('size', 100);
 const rttCount = arg('rtt', 5000);
 const warmup = arg('warmup', 500);
+const warmupMs = arg('warmup-ms', 1000);
 const timeoutMs = arg('timeout-ms', 120000);
 
 const id = `nodeipcbench${process.pid}`;
@@ -115,28 +118,48 @@ child.on('message', async (msg) => {
   const frameBytes = Buffer.byteLength(JSON.stringify({ type: 'm', data: payload })) + 1;
 
   // Client -> server throughput.
-  conn.emit('expect', messages);
-  await once(conn, 'ready');
-  const done = once(conn, 'done');
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < messages; i++) {
-    conn.emit('m', payload);
-    if (conn.socket.writableNeedDrain) await new Promise((r) => conn.socket.once('drain', r));
+  async function clientToServer(n) {
+    conn.emit('expect', n);
+    await once(conn, 'ready');
+    const done = once(conn, 'done');
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      conn.emit('m', payload);
+      if (conn.socket.writableNeedDrain) await new Promise((r) => conn.socket.once('drain', r));
+    }
+    await done;
+    return Number(process.hrtime.bigint() - t0) / 1e9;
   }
-  await done;
-  const c2sSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
   // Server -> client throughput.
-  let got = 0;
-  const allIn = new Promise((resolve) => {
-    conn.on('m', () => {
-      if (++got === messages) resolve();
+  async function serverToClient(n) {
+    let got = 0;
+    let handler;
+    const allIn = new Promise((resolve) => {
+      handler = () => {
+        if (++got === n) resolve();
+      };
+      conn.on('m', handler);
     });
-  });
-  const t1 = process.hrtime.bigint();
-  conn.emit('flood', { n: messages, size });
-  await allIn;
-  const s2cSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+    const t1 = process.hrtime.bigint();
+    conn.emit('flood', { n, size });
+    await allIn;
+    conn.off('m', handler);
+    return Number(process.hrtime.bigint() - t1) / 1e9;
+  }
+
+  // Unmeasured rounds of a fifth of the messages until warmupMs have passed.
+  async function warmUp(run) {
+    const until = process.hrtime.bigint() + BigInt(warmupMs) * 1000000n;
+    do {
+      await run(Math.max(1000, Math.floor(messages / 5)));
+    } while (process.hrtime.bigint() < until);
+  }
+
+  await warmUp(clientToServer);
+  const c2sSeconds = await clientToServer(messages);
+  await warmUp(serverToClient);
+  const s2cSeconds = await serverToClient(messages);
 
   // Round trips.
   const samples = [];
@@ -163,6 +186,7 @@ child.on('message', async (msg) => {
     frameBytes,
     clientToServer: { seconds: round(c2sSeconds, 3), msgsPerSec: Math.round(messages / c2sSeconds), MBps: round((messages * frameBytes) / c2sSeconds / 1e6, 2) },
     serverToClient: { seconds: round(s2cSeconds, 3), msgsPerSec: Math.round(messages / s2cSeconds), MBps: round((messages * frameBytes) / s2cSeconds / 1e6, 2) },
+    warmupMs,
     rtt: { n: samples.length, warmup, p50us: round(percentile(samples, 50)), p99us: round(percentile(samples, 99)), meanUs: round(mean), maxUs: round(samples[samples.length - 1]) },
   })}\n`);
   clearTimeout(killTimer);
