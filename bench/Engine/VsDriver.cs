@@ -66,15 +66,14 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
             Name = VsBenchProtocol.Name,
             Version = VsBenchProtocol.Version,
             Length = VsBenchProtocol.Length,
+            // Waits for the peer's end without an exception (a cancelled Task.Delay would throw one
+            // per connection, which the close of every handshake would pay for).
             Run = static async (_, _, ct) =>
             {
-                try
+                var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using (ct.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), ended))
                 {
-                    await Task.Delay(Timeout.Infinite, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The peer ended.
+                    await ended.Task;
                 }
             },
         };
