@@ -134,14 +134,7 @@ internal static class VsEthereumJsCommand
         var result = new JsonObject();
         VsDriver.Session session = await driver.DialAsync(responder.EndPoint, responder.Enode.PublicKey, ct);
         result["throughput"] = await ThroughputAsync(session, settings, ct);
-        JsonObject rtt = await VsDriver.RttAsync(
-            session.Rw,
-            withRaw ? responder.RawEndPoint : null,
-            withRaw && responder.RawBlockingPort is int blockingPort ? new IPEndPoint(IPAddress.Loopback, blockingPort) : null,
-            settings.Rtt,
-            settings.RttWarmup,
-            ct);
-        CopyRtt(rtt, result);
+        await RttAsync(session, responder, withRaw, settings, result, ct);
         await VsDriver.CloseAsync(session);
         result["handshakes"] = await driver.HandshakesAsync(responder.EndPoint, responder.Enode.PublicKey, settings.Handshakes, ct);
         return result;
@@ -164,6 +157,17 @@ internal static class VsEthereumJsCommand
             result["throughput"] = await ThroughputAsync(session, settings, ct);
         }
 
+        await RttAsync(session, responder, withRaw, settings, result, ct);
+        await VsDriver.CloseAsync(session);
+        return result;
+    }
+
+    /// <summary>
+    /// Round trips on <paramref name="session"/>, interleaved with the responder's raw floors when
+    /// <paramref name="withRaw"/>; ours goes into <c>rtt</c>, the floors under their own names.
+    /// </summary>
+    private static async Task RttAsync(VsDriver.Session session, VsChildProcess responder, bool withRaw, Settings settings, JsonObject result, CancellationToken ct)
+    {
         JsonObject rtt = await VsDriver.RttAsync(
             session.Rw,
             withRaw ? responder.RawEndPoint : null,
@@ -171,14 +175,6 @@ internal static class VsEthereumJsCommand
             settings.Rtt,
             settings.RttWarmup,
             ct);
-        CopyRtt(rtt, result);
-        await VsDriver.CloseAsync(session);
-        return result;
-    }
-
-    /// <summary>Ours as <c>rtt</c>, the floors measured alongside (if any) under their own names.</summary>
-    private static void CopyRtt(JsonObject rtt, JsonObject result)
-    {
         result["rtt"] = rtt["ours"]?.DeepClone();
         foreach (string floor in new[] { "rawTcpRtt", "rawTcpRttBlocking" })
         {
