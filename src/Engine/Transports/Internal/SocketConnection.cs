@@ -28,16 +28,17 @@ internal sealed class SocketConnection : TransportConnection
     /// </summary>
     private const int InlineReceiveLimit = 4096;
 
-    private readonly Socket _socket;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
-    private readonly ILogger _logger;
     /// <summary>
     /// After sending, further flushes within this window queue the send loop instead of running it
     /// inline: the application is streaming, and while the loop sends, the next frames collect behind
     /// it and go out in one call. An isolated flush (a reply, a ping) still sends on the caller's thread.
     /// </summary>
     private static readonly long s_streamingWindow = Stopwatch.Frequency / 100_000; // 10 µs
+
+    private readonly Socket _socket;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly ILogger _logger;
 
     // Input: the application's reads continue inline after a small receive (one hop less on the
     // latency path) and on the thread pool after a large one (decrypting a burst overlaps the next
@@ -340,4 +341,3 @@ internal sealed class SocketConnection : TransportConnection
         error is SocketError.ConnectionReset or SocketError.Shutdown
             || (error == SocketError.ConnectionAborted && RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
 }
-
