@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Devp2p.Crypto;
@@ -72,7 +74,18 @@ internal static class NodeKeyFile
             throw new FormatException($"it holds more than {MaxBytes} bytes, too many for a key file.");
         }
 
-        return PrivateKey.FromHex(Encoding.ASCII.GetString(raw));
+        // Widened into a buffer we zero, not a string: the secret must not outlive the call.
+        char[] chars = ArrayPool<char>.Shared.Rent(Math.Max(raw.Length, 1));
+        try
+        {
+            int length = Encoding.ASCII.GetChars(raw, chars);
+            return PrivateKey.FromHex(chars.AsSpan(0, length));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(chars.AsSpan()));
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     /// <summary>Writes <paramref name="key"/> as 64 lowercase hex digits and a newline into <paramref name="line"/> (<see cref="LineLength"/> bytes); the caller zeroes it.</summary>

@@ -63,6 +63,19 @@ public sealed class Secp256k1Tests
     }
 
     [Fact]
+    public void FromHexOfCharactersMatchesFromHexOfAString()
+    {
+        using JsonDocument doc = TestVectors.Load("discv4.json");
+        string hex = doc.RootElement.GetProperty("nodePrivateKey").GetString()!;
+        char[] padded = ("  0x" + hex + "\n").ToCharArray();
+
+        using PrivateKey fromChars = PrivateKey.FromHex(padded.AsSpan());
+
+        Assert.Equal(doc.RootElement.GetProperty("nodePublicKey").GetString(), fromChars.PublicKey.ToHex());
+        Assert.Throws<FormatException>(() => PrivateKey.FromHex(hex.AsSpan(1)));
+    }
+
+    [Fact]
     public void PublicKeyOfDiscoveryNodeKeyMatches()
     {
         using JsonDocument doc = TestVectors.Load("discv4.json");

@@ -69,7 +69,19 @@ public sealed class PrivateKey : IDisposable
     public static PrivateKey FromHex(string hex)
     {
         ArgumentNullException.ThrowIfNull(hex);
-        ReadOnlySpan<char> digits = hex.AsSpan().Trim();
+        return FromHex(hex.AsSpan());
+    }
+
+    /// <summary>
+    /// <see cref="FromHex(string)"/> over characters the caller owns (and can zero afterwards), so
+    /// the secret need never sit in an immutable string; surrounding whitespace and 0x are accepted.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not 64 hex digits.</exception>
+    /// <exception cref="ArgumentException">The scalar is zero or not below n.</exception>
+    /// <exception cref="NativeLibraryMissingException">libsecp256k1 is not installed.</exception>
+    public static PrivateKey FromHex(ReadOnlySpan<char> hex)
+    {
+        ReadOnlySpan<char> digits = hex.Trim();
         if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             digits = digits[2..];

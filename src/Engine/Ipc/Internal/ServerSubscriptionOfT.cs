@@ -162,8 +162,10 @@ internal sealed class ServerSubscription<T> : ServerSubscription
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
                         // The item did not serialize.
-                        Fail(new RpcException(RpcErrorCodes.InternalError, ex.Message), dropQueued: true);
-                        _dropQueued = true; // also when an earlier failure won: a failure is set either way
+                        // Drop the rest here even when an earlier failure won (it did not drop): Fail has
+                        // published a failure either way, so the flag never comes without one.
+                        Fail(new RpcException(RpcErrorCodes.InternalError, ex.Message));
+                        _dropQueued = true;
                         break;
                     }
 

@@ -31,7 +31,9 @@ internal sealed class ConnectionScheduler : PipeScheduler, IThreadPoolWorkItem
     /// <inheritdoc/>
     public override void Schedule(Action<object?> action, object? state)
     {
-        if (InlineNext && Stopwatch.GetTimestamp() >= Volatile.Read(ref _queueUntil))
+        // A side that never sets a deadline (the input) does not read the clock.
+        long queueUntil = Volatile.Read(ref _queueUntil);
+        if (InlineNext && (queueUntil == 0 || Stopwatch.GetTimestamp() >= queueUntil))
         {
             action(state);
             return;
