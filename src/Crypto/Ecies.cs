@@ -89,13 +89,46 @@ public static unsafe class Ecies
         {
             Secp256k1.GenerateSecretKey(ephemeralSecret);
             RandomNumberGenerator.Fill(iv);
-            EncryptCore(recipient, plaintext, sharedMacData, destination, ephemeralSecret, iv);
+            EncryptCore(recipient, plaintext, sharedMacData, destination, ephemeralSecret, default, iv);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(ephemeralSecret);
         }
 
+        return length;
+    }
+
+    /// <summary>
+    /// Encrypts as <see cref="Encrypt(in PublicKey, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>,
+    /// but with an ephemeral key made ahead of time, so the fixed-base multiplication of key
+    /// generation happens off the latency path (the RLPx handshake makes it while it waits for the
+    /// network). The IV is fresh and random.
+    /// </summary>
+    /// <param name="recipient">The recipient's static public key.</param>
+    /// <param name="ephemeralKey">
+    /// A fresh key from <see cref="PrivateKey.Generate"/>, for this one message only: its public key
+    /// goes on the wire, and a second message under it would share the first one's ECIES keys.
+    /// Borrowed; the caller disposes it.
+    /// </param>
+    /// <param name="plaintext">The message; may sit exactly at <c>destination[81..]</c> to encrypt in place.</param>
+    /// <param name="sharedMacData">Authenticated, not encrypted, not written: the EIP-8 size prefix, or empty.</param>
+    /// <param name="destination">Receives the ciphertext; not kept after the call.</param>
+    /// <returns>The number of bytes written: plaintext length + <see cref="Overhead"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ephemeralKey"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="destination"/> is too short or overlaps the plaintext other than in place, or
+    /// <paramref name="recipient"/> is <c>default</c>.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="ephemeralKey"/> was disposed.</exception>
+    /// <exception cref="NativeLibraryMissingException">libsecp256k1 is not installed.</exception>
+    public static int Encrypt(in PublicKey recipient, PrivateKey ephemeralKey, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> sharedMacData, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(ephemeralKey);
+        int length = CheckEncryptArguments(plaintext, destination);
+        Span<byte> iv = stackalloc byte[IvLength];
+        RandomNumberGenerator.Fill(iv);
+        EncryptCore(recipient, plaintext, sharedMacData, destination, ephemeralKey.Secret, ephemeralKey.PublicKey, iv);
         return length;
     }
 
@@ -192,7 +225,7 @@ public static unsafe class Ecies
         }
 
         int length = CheckEncryptArguments(plaintext, destination);
-        EncryptCore(recipient, plaintext, sharedMacData, destination, ephemeralKey.Secret, iv);
+        EncryptCore(recipient, plaintext, sharedMacData, destination, ephemeralKey.Secret, ephemeralKey.PublicKey, iv);
         return length;
     }
 
@@ -214,6 +247,7 @@ public static unsafe class Ecies
         ReadOnlySpan<byte> sharedMacData,
         Span<byte> destination,
         ReadOnlySpan<byte> ephemeralSecret,
+        in PublicKey ephemeralPublicKey,
         ReadOnlySpan<byte> iv)
     {
         // Parsed before anything is written, so a default recipient fails with the output untouched.
@@ -228,7 +262,15 @@ public static unsafe class Ecies
 
             // The header goes first: an in-place plaintext starts at BodyOffset and is not touched by it.
             destination[0] = UncompressedPrefix;
-            Secp256k1.DerivePublicKey(ephemeralSecret, destination.Slice(1, Secp256k1.PublicKeyLength));
+            if (ephemeralPublicKey == default)
+            {
+                Secp256k1.DerivePublicKey(ephemeralSecret, destination.Slice(1, Secp256k1.PublicKeyLength));
+            }
+            else
+            {
+                ephemeralPublicKey.WriteTo(destination.Slice(1, Secp256k1.PublicKeyLength));
+            }
+
             iv.CopyTo(destination.Slice(IvOffset, IvLength));
 
             using (var aes = new AesCtr(keys[..AesKeyLength], iv))

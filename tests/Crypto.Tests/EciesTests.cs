@@ -148,6 +148,50 @@ public sealed class EciesTests
     }
 
     [Fact]
+    public void ReadyEphemeralKeyMatchesBouncyCastleAndTheIvIsFresh()
+    {
+        using PrivateKey recipient = PrivateKey.Generate();
+        using PrivateKey ephemeral = PrivateKey.Generate();
+        byte[] plaintext = RandomNumberGenerator.GetBytes(120);
+        byte[] macData = [0x00, 0xeb];
+        byte[] first = new byte[Ecies.GetCiphertextLength(plaintext.Length)];
+        byte[] second = new byte[first.Length];
+
+        Assert.Equal(first.Length, Ecies.Encrypt(recipient.PublicKey, ephemeral, plaintext, macData, first));
+        Ecies.Encrypt(recipient.PublicKey, ephemeral, plaintext, macData, second);
+
+        // The wire carries the given key's public half, and the rest is the standard construction
+        // under the IV that was drawn.
+        byte[] publicKey = new byte[64];
+        ephemeral.PublicKey.WriteTo(publicKey);
+        Assert.Equal(0x04, first[0]);
+        Assert.Equal(publicKey, first.AsSpan(1, 64).ToArray());
+        byte[] ephemeralSecret = new byte[32];
+        ephemeral.WriteTo(ephemeralSecret);
+        byte[] expected = BouncyCastleEncrypt(recipient.PublicKey, ephemeralSecret, first.AsSpan(65, 16).ToArray(), plaintext, macData);
+        Assert.Equal(TestVectors.ToHex(expected), TestVectors.ToHex(first));
+        Assert.NotEqual(first.AsSpan(65, 16).ToArray(), second.AsSpan(65, 16).ToArray());
+
+        byte[] decrypted = new byte[plaintext.Length];
+        Ecies.Decrypt(recipient, second, macData, decrypted);
+        Assert.Equal(plaintext, decrypted);
+    }
+
+    [Fact]
+    public void ReadyEphemeralKeyMisuseIsRejected()
+    {
+        using PrivateKey recipient = PrivateKey.Generate();
+        PrivateKey disposed = PrivateKey.Generate();
+        disposed.Dispose();
+        byte[] destination = new byte[Ecies.GetCiphertextLength(10)];
+
+        Assert.Throws<ArgumentNullException>(() => Ecies.Encrypt(recipient.PublicKey, null!, new byte[10], [], destination));
+        Assert.Throws<ObjectDisposedException>(() => Ecies.Encrypt(recipient.PublicKey, disposed, new byte[10], [], destination));
+        using PrivateKey ephemeral = PrivateKey.Generate();
+        Assert.Throws<ArgumentException>(() => Ecies.Encrypt(recipient.PublicKey, ephemeral, new byte[10], [], destination.AsSpan(1)));
+    }
+
+    [Fact]
     public void EncryptsAndDecryptsInPlace()
     {
         using PrivateKey recipient = PrivateKey.Generate();

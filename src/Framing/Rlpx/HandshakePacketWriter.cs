@@ -12,19 +12,19 @@ internal static class HandshakePacketWriter
     /// prefix is the big-endian ciphertext length (EIP-8, "Changes to the RLPx Handshake").
     /// </summary>
     /// <returns>The packet length.</returns>
-    public static int SealEip8(in PublicKey remote, ReadOnlySpan<byte> body, Span<byte> destination)
+    public static int SealEip8(in PublicKey remote, PrivateKey eciesKey, ReadOnlySpan<byte> body, Span<byte> destination)
     {
         int ciphertextLength = Ecies.GetCiphertextLength(body.Length);
         Span<byte> prefix = destination[..HandshakePacket.SizePrefixLength];
         BinaryPrimitives.WriteUInt16BigEndian(prefix, checked((ushort)ciphertextLength));
-        Ecies.Encrypt(remote, body, prefix, destination[HandshakePacket.SizePrefixLength..]);
+        Ecies.Encrypt(remote, eciesKey, body, prefix, destination[HandshakePacket.SizePrefixLength..]);
         return HandshakePacket.SizePrefixLength + ciphertextLength;
     }
 
     /// <summary>Writes <c>ECIES(remote, body)</c> with no shared MAC data: the legacy packet.</summary>
     /// <returns>The packet length.</returns>
-    public static int SealLegacy(in PublicKey remote, ReadOnlySpan<byte> body, Span<byte> destination) =>
-        Ecies.Encrypt(remote, body, default, destination);
+    public static int SealLegacy(in PublicKey remote, PrivateKey eciesKey, ReadOnlySpan<byte> body, Span<byte> destination) =>
+        Ecies.Encrypt(remote, eciesKey, body, default, destination);
 
     /// <summary>
     /// Fills EIP-8 padding: the fixed bytes a test supplied, or random bytes. The content is never

@@ -31,6 +31,9 @@ public sealed class RlpxInitiatorHandshake : IDisposable
     private readonly PrivateKey _staticKey;
     private readonly PublicKey _remoteStaticKey;
     private readonly PrivateKey _ephemeralKey;
+
+    /// <summary>The auth's ECIES ephemeral key, made at construction with the ephemeral key.</summary>
+    private readonly PrivateKey _eciesKey;
     private readonly byte[] _nonce;
     private readonly HandshakeFormat _format;
     private readonly int _paddingLength;
@@ -102,6 +105,7 @@ public sealed class RlpxInitiatorHandshake : IDisposable
         _staticKey = staticKey;
         _remoteStaticKey = remoteStaticKey;
         _ephemeralKey = ephemeralKey;
+        _eciesKey = PrivateKey.Generate();
         _nonce = nonce;
         _format = format;
         _fixedPadding = fixedPadding;
@@ -156,14 +160,14 @@ public sealed class RlpxInitiatorHandshake : IDisposable
             {
                 bodyLength = HandshakePacket.LegacyAuthBodyLength;
                 AuthMessage.WriteLegacy(signature, _ephemeralKey.PublicKey, _staticKey.PublicKey, _nonce, body);
-                HandshakePacketWriter.SealLegacy(_remoteStaticKey, body[..bodyLength], destination);
+                HandshakePacketWriter.SealLegacy(_remoteStaticKey, _eciesKey, body[..bodyLength], destination);
             }
             else
             {
                 int listLength = AuthMessage.WriteEip8(signature, _staticKey.PublicKey, _nonce, body);
                 bodyLength = listLength + _paddingLength;
                 HandshakePacketWriter.WritePadding(_fixedPadding, body[listLength..bodyLength]);
-                HandshakePacketWriter.SealEip8(_remoteStaticKey, body[..bodyLength], destination);
+                HandshakePacketWriter.SealEip8(_remoteStaticKey, _eciesKey, body[..bodyLength], destination);
             }
         }
         finally
@@ -267,6 +271,7 @@ public sealed class RlpxInitiatorHandshake : IDisposable
 
         _state = HandshakeState.Disposed;
         _ephemeralKey.Dispose();
+        _eciesKey.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);
         ReleaseAuthPacket();
         _secrets?.Dispose();

@@ -23,6 +23,12 @@ namespace Devp2p.Framing.Rlpx;
 /// <see cref="HandshakeException"/> and leaves the object failed. The object owns its ephemeral key
 /// and nonce and zeroes them on <see cref="Dispose"/>; the static key is borrowed. Not thread-safe.
 /// </para>
+/// <para>
+/// Latency: the key the ack's ECIES encryption uses is made with the ephemeral key, at construction
+/// (while the connection waits for the auth), and the ephemeral-key agreement that gives the
+/// frame secrets waits for <see cref="TakeSecrets"/>, so a caller that sends the ack before taking
+/// the secrets overlaps that work with the initiator reading the ack.
+/// </para>
 /// </remarks>
 public sealed class RlpxRecipientHandshake : IDisposable
 {
@@ -33,23 +39,29 @@ public sealed class RlpxRecipientHandshake : IDisposable
 
     private readonly PrivateKey _staticKey;
     private readonly PrivateKey _ephemeralKey;
+
+    /// <summary>The ack's ECIES ephemeral key, made ahead (see the remarks).</summary>
+    private readonly PrivateKey _eciesKey;
     private readonly byte[] _nonce;
     private readonly int _paddingLength;
 
     /// <summary>Fixed padding from a test, or null for random padding of <see cref="_paddingLength"/> bytes.</summary>
     private readonly byte[]? _fixedPadding;
 
-    /// <summary>aes-secret || mac-secret between reading the auth and writing the ack; pinned, zeroed after.</summary>
-    private readonly byte[] _pendingSecrets = GC.AllocateArray<byte>(2 * SecretLength, pinned: true);
-
     private HandshakePacketReader _authReader = new(HandshakePacket.LegacyAuthPacketLength);
     private HandshakeState _state;
     private AuthMessage? _auth;
     private PublicKey _remoteStaticKey;
+    private PublicKey _remoteEphemeralKey;
 
-    /// <summary>Seeded from the auth as soon as it is read, so the auth bytes need not be kept.</summary>
-    private Keccak256 _ingressMac;
-    private RlpxSecrets? _secrets;
+    /// <summary>
+    /// The auth packet as received, then the ack packet as sent, back to back (rented): both seed
+    /// the MACs in <see cref="TakeSecrets"/>.
+    /// </summary>
+    private byte[]? _packets;
+    private int _authPacketLength;
+    private int _ackPacketLength;
+    private bool _secretsTaken;
 
     /// <summary>Prepares a handshake with a fresh ephemeral key, nonce and padding length.</summary>
     /// <param name="staticKey">Our node key; borrowed, must stay undisposed until the handshake completes.</param>
@@ -77,6 +89,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
     {
         _staticKey = staticKey;
         _ephemeralKey = ephemeralKey;
+        _eciesKey = PrivateKey.Generate();
         _nonce = nonce;
         _fixedPadding = fixedPadding;
         _paddingLength = fixedPadding?.Length ?? HandshakePacketWriter.ChoosePaddingLength();
@@ -97,7 +110,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
         }
     }
 
-    /// <summary>True once the ack has been written and the secrets derived.</summary>
+    /// <summary>True once the ack has been written: <see cref="TakeSecrets"/> may be called.</summary>
     public bool IsComplete => _state == HandshakeState.Complete;
 
     /// <summary>The auth as decoded, for tests; null until it has been read.</summary>
@@ -211,14 +224,14 @@ public sealed class RlpxRecipientHandshake : IDisposable
             {
                 bodyLength = HandshakePacket.LegacyAckBodyLength;
                 AckMessage.WriteLegacy(_ephemeralKey.PublicKey, _nonce, body);
-                HandshakePacketWriter.SealLegacy(_remoteStaticKey, body[..bodyLength], destination);
+                HandshakePacketWriter.SealLegacy(_remoteStaticKey, _eciesKey, body[..bodyLength], destination);
             }
             else
             {
                 int listLength = AckMessage.WriteEip8(_ephemeralKey.PublicKey, _nonce, body);
                 bodyLength = listLength + _paddingLength;
                 HandshakePacketWriter.WritePadding(_fixedPadding, body[listLength..bodyLength]);
-                HandshakePacketWriter.SealEip8(_remoteStaticKey, body[..bodyLength], destination);
+                HandshakePacketWriter.SealEip8(_remoteStaticKey, _eciesKey, body[..bodyLength], destination);
             }
         }
         finally
@@ -231,20 +244,50 @@ public sealed class RlpxRecipientHandshake : IDisposable
     }
 
     /// <summary>
-    /// Hands over the secrets of the completed handshake; the caller owns and disposes them. Can be
-    /// called once.
+    /// Derives and hands over the secrets of the completed handshake (the ephemeral-key agreement
+    /// runs here, see the remarks); the caller owns and disposes them. Can be called once.
     /// </summary>
     /// <returns>The connection secrets, with this side's egress and ingress MAC states.</returns>
     /// <exception cref="InvalidOperationException">The handshake is not complete, or the secrets were already taken.</exception>
     public RlpxSecrets TakeSecrets()
     {
         EnsureState(HandshakeState.Complete, nameof(TakeSecrets));
-        RlpxSecrets secrets = _secrets ?? throw new InvalidOperationException("The secrets were already taken.");
-        _secrets = null;
-        return secrets;
+        if (_secretsTaken)
+        {
+            throw new InvalidOperationException("The secrets were already taken.");
+        }
+
+        Span<byte> ephemeralShared = stackalloc byte[SecretLength];
+        Span<byte> secrets = stackalloc byte[2 * SecretLength];
+        Keccak256 egress = default;
+        Keccak256 ingress = default;
+        try
+        {
+            _ephemeralKey.Ecdh(_remoteEphemeralKey, ephemeralShared);
+            Span<byte> aesSecret = secrets[..SecretLength];
+            Span<byte> macSecret = secrets[SecretLength..];
+            HandshakeKeyDerivation.DeriveSecrets(ephemeralShared, _auth!.Nonce, _nonce, aesSecret, macSecret);
+
+            // rlpx.md: the recipient's ingress MAC is the initiator's egress, (mac-secret ^ recipient-nonce) || auth;
+            // its egress MAC starts from (mac-secret ^ initiator-nonce) || ack.
+            ReadOnlySpan<byte> packets = _packets;
+            ingress = HandshakeKeyDerivation.InitializeMac(macSecret, _nonce, packets[.._authPacketLength]);
+            egress = HandshakeKeyDerivation.InitializeMac(macSecret, _auth.Nonce, packets.Slice(_authPacketLength, _ackPacketLength));
+            var taken = new RlpxSecrets(aesSecret, macSecret, egress, ingress, _remoteStaticKey);
+            _secretsTaken = true;
+            ReleasePackets();
+            return taken;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ephemeralShared);
+            CryptographicOperations.ZeroMemory(secrets);
+            egress.Reset();
+            ingress.Reset();
+        }
     }
 
-    /// <summary>Zeroes the ephemeral key, the nonce, pending secrets and untaken secrets. Idempotent.</summary>
+    /// <summary>Zeroes the ephemeral keys, the nonce and the kept packets. Idempotent.</summary>
     public void Dispose()
     {
         if (_state == HandshakeState.Disposed)
@@ -254,11 +297,9 @@ public sealed class RlpxRecipientHandshake : IDisposable
 
         _state = HandshakeState.Disposed;
         _ephemeralKey.Dispose();
+        _eciesKey.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);
-        CryptographicOperations.ZeroMemory(_pendingSecrets);
-        _ingressMac.Reset();
-        _secrets?.Dispose();
-        _secrets = null;
+        ReleasePackets();
     }
 
     /// <summary>
@@ -268,27 +309,38 @@ public sealed class RlpxRecipientHandshake : IDisposable
     internal void RecordSentAck(ReadOnlySpan<byte> packet)
     {
         EnsureState(HandshakeState.AwaitingAckWrite, nameof(RecordSentAck));
-        ReadOnlySpan<byte> macSecret = _pendingSecrets.AsSpan(SecretLength, SecretLength);
+        byte[] packets = _packets!;
+        if (packets.Length < _authPacketLength + packet.Length)
+        {
+            packets = ArrayPool<byte>.Shared.Rent(_authPacketLength + packet.Length);
+            _packets.AsSpan(0, _authPacketLength).CopyTo(packets);
+            ReleasePackets();
+            _packets = packets;
+        }
 
-        // rlpx.md: the recipient's egress MAC starts from (mac-secret ^ initiator-nonce) || ack.
-        Keccak256 egress = HandshakeKeyDerivation.InitializeMac(macSecret, _auth!.Nonce, packet);
-        _secrets = new RlpxSecrets(_pendingSecrets.AsSpan(0, SecretLength), macSecret, egress, _ingressMac, _remoteStaticKey);
-        egress.Reset();
-        _ingressMac.Reset();
-        CryptographicOperations.ZeroMemory(_pendingSecrets);
+        packet.CopyTo(packets.AsSpan(_authPacketLength));
+        _ackPacketLength = packet.Length;
         _state = HandshakeState.Complete;
     }
 
+    private void ReleasePackets()
+    {
+        if (_packets is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_packets, clearArray: true);
+            _packets = null;
+        }
+    }
+
     /// <summary>
-    /// Checks the auth and derives everything the ack does not change: the initiator's ephemeral key
-    /// is recovered from the signature over static-shared-secret ^ initiator-nonce, so a signature
-    /// made with any other static key pair yields a different key and the MACs will not match.
+    /// Checks the auth: the initiator's ephemeral key is recovered from the signature over
+    /// static-shared-secret ^ initiator-nonce, so a signature made with any other static key pair
+    /// yields a different key and the MACs will not match. Keeps the packet for the ingress MAC.
     /// </summary>
     private void Accept(AuthMessage auth, ReadOnlySpan<byte> authPacket)
     {
         PublicKey remoteStaticKey = auth.InitiatorPublicKey;
         Span<byte> signedMessage = stackalloc byte[HandshakePacket.NonceLength];
-        Span<byte> ephemeralShared = stackalloc byte[SecretLength];
         try
         {
             HandshakeKeyDerivation.ComputeSignedMessage(_staticKey, remoteStaticKey, auth.Nonce, signedMessage);
@@ -302,20 +354,17 @@ public sealed class RlpxRecipientHandshake : IDisposable
                 CheckEphemeralHash(remoteEphemeralKey, auth.EphemeralPublicKeyHash);
             }
 
-            _ephemeralKey.Ecdh(remoteEphemeralKey, ephemeralShared);
-            Span<byte> aesSecret = _pendingSecrets.AsSpan(0, SecretLength);
-            Span<byte> macSecret = _pendingSecrets.AsSpan(SecretLength, SecretLength);
-            HandshakeKeyDerivation.DeriveSecrets(ephemeralShared, auth.Nonce, _nonce, aesSecret, macSecret);
-
-            // rlpx.md: the recipient's ingress MAC is the initiator's egress, (mac-secret ^ recipient-nonce) || auth.
-            _ingressMac = HandshakeKeyDerivation.InitializeMac(macSecret, _nonce, authPacket);
+            _remoteEphemeralKey = remoteEphemeralKey;
         }
         finally
         {
             CryptographicOperations.ZeroMemory(signedMessage);
-            CryptographicOperations.ZeroMemory(ephemeralShared);
         }
 
+        // Room for the ack after it (at most as long as an EIP-8 packet can be).
+        _packets = ArrayPool<byte>.Shared.Rent(authPacket.Length + MaxPacketLength);
+        authPacket.CopyTo(_packets);
+        _authPacketLength = authPacket.Length;
         _remoteStaticKey = remoteStaticKey;
         _auth = auth;
         _state = HandshakeState.AwaitingAckWrite;

@@ -84,6 +84,34 @@ public sealed partial class RlpxHandshakeTests
     }
 
     [Fact]
+    public void Recipient_TakesItsSecretsLate_FromItsOwnCopiesOfThePackets()
+    {
+        // The engine sends the ack before it takes the secrets (the recipient's last key agreement
+        // runs in TakeSecrets): by then the pipe may have reused the memory of both packets.
+        using PrivateKey initiatorKey = PrivateKey.Generate();
+        using PrivateKey recipientKey = PrivateKey.Generate();
+        using var initiator = new RlpxInitiatorHandshake(initiatorKey, recipientKey.PublicKey);
+        using var recipient = new RlpxRecipientHandshake(recipientKey);
+
+        byte[] auth = new byte[initiator.GetAuthLength()];
+        initiator.WriteAuth(auth);
+        Assert.True(recipient.TryReadAuth(auth, out _));
+        Random.Shared.NextBytes(auth);
+        byte[] ack = new byte[recipient.GetAckLength()];
+        recipient.WriteAck(ack);
+        Assert.True(recipient.IsComplete);
+        Assert.True(initiator.TryReadAck(ack, out _));
+        using RlpxSecrets initiatorSecrets = initiator.TakeSecrets();
+        Random.Shared.NextBytes(ack);
+
+        using RlpxSecrets recipientSecrets = recipient.TakeSecrets();
+        AssertMatching(initiatorSecrets, recipientSecrets);
+
+        recipient.Dispose();
+        Assert.Throws<InvalidOperationException>(() => recipient.TakeSecrets());
+    }
+
+    [Fact]
     public void Secrets_AreZeroedOnDispose_AndCanBeTakenOnce()
     {
         (RlpxSecrets initiatorSecrets, RlpxSecrets recipientSecrets) = RunWithRandomKeys();
