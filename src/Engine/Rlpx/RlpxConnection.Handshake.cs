@@ -22,9 +22,23 @@ public sealed partial class RlpxConnection
     /// <exception cref="EndOfStreamException">The peer closed the connection during the handshake.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     /// <exception cref="InvalidOperationException">A handshake already ran on this connection.</exception>
-    public async Task<PublicKey> HandshakeAsync(PrivateKey privateKey, PublicKey? dialDestination, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<PublicKey> HandshakeAsync(PrivateKey privateKey, PublicKey? dialDestination, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        HandshakeCoreAsync(privateKey, dialDestination, null, timeout, cancellationToken);
+
+    /// <summary>
+    /// <see cref="HandshakeAsync(PrivateKey, PublicKey?, TimeSpan, CancellationToken)"/>, sending
+    /// <paramref name="prepared"/>'s auth when given (then <paramref name="dialDestination"/> must
+    /// be its remote). Takes ownership of <paramref name="prepared"/>.
+    /// </summary>
+    internal async Task<PublicKey> HandshakeCoreAsync(PrivateKey privateKey, PublicKey? dialDestination, PreparedAuth? prepared, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using PreparedAuth? owned = prepared;
         ArgumentNullException.ThrowIfNull(privateKey);
+        if (prepared is not null && prepared.Remote != dialDestination)
+        {
+            throw new ArgumentException("The prepared auth is for another node than the dial destination.", nameof(prepared));
+        }
+
         if (_codec is not null)
         {
             throw new InvalidOperationException("The RLPx handshake already ran on this connection.");
@@ -35,7 +49,7 @@ public sealed partial class RlpxConnection
         try
         {
             RlpxSecrets secrets = dialDestination is { } remote
-                ? await InitiateAsync(privateKey, remote, timeoutSource.Token).ConfigureAwait(false)
+                ? await InitiateAsync(prepared ?? PreparedAuth.Create(privateKey, remote), timeoutSource.Token).ConfigureAwait(false)
                 : await RespondAsync(privateKey, timeoutSource.Token).ConfigureAwait(false);
             using (secrets)
             {
@@ -51,12 +65,12 @@ public sealed partial class RlpxConnection
         }
     }
 
-    private async Task<RlpxSecrets> InitiateAsync(PrivateKey privateKey, PublicKey remote, CancellationToken cancellationToken)
+    /// <summary>Sends the auth and reads the ack; disposes <paramref name="auth"/>.</summary>
+    private async Task<RlpxSecrets> InitiateAsync(PreparedAuth auth, CancellationToken cancellationToken)
     {
-        using var handshake = new RlpxInitiatorHandshake(privateKey, remote);
-        int authLength = handshake.GetAuthLength();
-        handshake.WriteAuth(_output.GetSpan(authLength));
-        _output.Advance(authLength);
+        using PreparedAuth owned = auth;
+        RlpxInitiatorHandshake handshake = auth.Handshake;
+        _output.Write(auth.Packet);
         await FlushHandshakeAsync(cancellationToken).ConfigureAwait(false);
 
         while (true)

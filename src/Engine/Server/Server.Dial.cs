@@ -70,11 +70,14 @@ public sealed partial class Server
         try
         {
             TransportConnection transport;
+            PreparedAuth auth;
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_quit.Token);
                 timeout.CancelAfter(_config.DialTimeout);
-                transport = await _dialer.DialAsync(node, timeout.Token).ConfigureAwait(false);
+
+                // The auth is signed and encrypted while the connect is in flight.
+                (transport, auth) = await Peer.ConnectPreparingAuthAsync(_dialer.DialAsync(node, timeout.Token), _peerOptions.PrivateKey, node.PublicKey).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -92,13 +95,14 @@ public sealed partial class Server
             {
                 ServerMetrics.Dials.Add(1, ServerMetrics.Tag("outcome", "netrestrict"));
                 _log.LogDebug("Dial to {Node} reached {Remote}, which is not in NetRestrict", node, remote);
+                auth.Dispose();
                 await RejectEarlyAsync(transport, ConnectionRejection.NetRestrict).ConfigureAwait(false);
                 return;
             }
 
             try
             {
-                await SetupCoreAsync(transport, node, kind, CancellationToken.None).ConfigureAwait(false);
+                await SetupCoreAsync(transport, node, kind, CancellationToken.None, auth).ConfigureAwait(false);
                 connected = true;
                 ServerMetrics.Dials.Add(1, ServerMetrics.Tag("outcome", "connected"));
             }

@@ -91,9 +91,10 @@ public sealed partial class Server
 
     /// <summary>
     /// The handshakes and checkpoints of go-ethereum's <c>setupConn</c>. The caller holds an
-    /// activity (and for inbound a pending slot); the connection is owned and closed on failure.
+    /// activity (and for inbound a pending slot); the connection is owned and closed on failure,
+    /// and so is <paramref name="auth"/>, an auth for <paramref name="dialDestination"/> built while dialling.
     /// </summary>
-    private async Task<Peer> SetupCoreAsync(TransportConnection transport, EnodeUrl? dialDestination, DialKind kind, CancellationToken cancellationToken)
+    private async Task<Peer> SetupCoreAsync(TransportConnection transport, EnodeUrl? dialDestination, DialKind kind, CancellationToken cancellationToken, PreparedAuth? auth = null)
     {
         var connection = new RlpxConnection(transport, _peerOptions.MaxMessageSize);
         bool handedOver = false;
@@ -104,7 +105,7 @@ public sealed partial class Server
             PublicKey remoteKey;
             try
             {
-                remoteKey = await connection.HandshakeAsync(_peerOptions.PrivateKey, dialDestination?.PublicKey, _peerOptions.HandshakeTimeout, linked.Token).ConfigureAwait(false);
+                remoteKey = await connection.HandshakeCoreAsync(_peerOptions.PrivateKey, dialDestination?.PublicKey, auth, _peerOptions.HandshakeTimeout, linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

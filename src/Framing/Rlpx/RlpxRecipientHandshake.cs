@@ -6,9 +6,9 @@ namespace Devp2p.Framing.Rlpx;
 
 /// <summary>
 /// The listening side of the RLPx handshake as a pure state machine (rlpx.md, "Initial
-/// Handshake"): feed the bytes a new connection sends until the auth is complete (this checks its
-/// signature and learns the remote node ID), write the ack, take the <see cref="RlpxSecrets"/>. No
-/// I/O, no clocks: the caller moves the bytes and enforces the timeout.
+/// Handshake"): feed the bytes a new connection sends until the auth is complete (this decrypts
+/// it and learns the remote node ID), write the ack, take the <see cref="RlpxSecrets"/> (this
+/// checks the auth's signature). No I/O, no clocks: the caller moves the bytes and enforces the timeout.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,14 +20,20 @@ namespace Devp2p.Framing.Rlpx;
 /// Order: <see cref="TryReadAuth(ReadOnlySpan{byte}, out int)"/> until it returns true, then
 /// <see cref="GetAckLength"/> and <see cref="WriteAck"/>, then <see cref="TakeSecrets"/>. A call
 /// out of order throws <see cref="InvalidOperationException"/>; a rejected auth throws
-/// <see cref="HandshakeException"/> and leaves the object failed. The object owns its ephemeral key
+/// <see cref="HandshakeException"/> (from <see cref="TryReadAuth(ReadOnlySpan{byte}, out int)"/>,
+/// or from <see cref="TakeSecrets"/> for its signature) and leaves the object failed. The object owns its ephemeral key
 /// and nonce and zeroes them on <see cref="Dispose"/>; the static key is borrowed. Not thread-safe.
 /// </para>
 /// <para>
-/// Latency: the key the ack's ECIES encryption uses is made with the ephemeral key, at construction
-/// (while the connection waits for the auth), and the ephemeral-key agreement that gives the
-/// frame secrets waits for <see cref="TakeSecrets"/>, so a caller that sends the ack before taking
-/// the secrets overlaps that work with the initiator reading the ack.
+/// Latency: between the auth arriving and the ack leaving, only the two ECIES key agreements run
+/// (decrypting the auth, encrypting the ack), as the ack depends on nothing else. The key the ack's
+/// ECIES encryption uses is made at construction, while the connection waits for the auth. The
+/// signature's recovery (a static-key agreement and a public-key recovery) and the ephemeral-key
+/// agreement wait for <see cref="TakeSecrets"/>: a caller that sends the ack before taking the
+/// secrets overlaps that work with the initiator reading the ack. The ack goes out before the
+/// signature is checked, which tells the sender nothing it could not learn from any auth it
+/// encrypts to us: like go-ethereum's, the handshake authenticates the initiator only when its
+/// first frame's MAC checks, and a bad signature still fails the handshake before any frame.
 /// </para>
 /// </remarks>
 public sealed class RlpxRecipientHandshake : IDisposable
@@ -52,7 +58,6 @@ public sealed class RlpxRecipientHandshake : IDisposable
     private HandshakeState _state;
     private AuthMessage? _auth;
     private PublicKey _remoteStaticKey;
-    private PublicKey _remoteEphemeralKey;
 
     /// <summary>
     /// The auth packet as received, then the ack packet as sent, back to back (rented): both seed
@@ -122,7 +127,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
     /// <summary>
     /// Feeds the bytes received so far. Returns false while the auth is incomplete (nothing is
     /// consumed: call again with the same bytes plus more); returns true once the auth is read and
-    /// its signature checked, with <paramref name="consumed"/> its length.
+    /// decoded, with <paramref name="consumed"/> its length (its signature is checked by <see cref="TakeSecrets"/>).
     /// </summary>
     /// <param name="input">The received bytes, starting at the connection's first byte; not kept after the call.</param>
     /// <param name="consumed">The auth packet's length when the result is true; otherwise 0.</param>
@@ -134,8 +139,8 @@ public sealed class RlpxRecipientHandshake : IDisposable
     /// <see cref="MaxPacketLength"/> is rejected before the body arrives.
     /// </remarks>
     /// <exception cref="HandshakeException">
-    /// The auth is too large, does not decrypt with our key, its body is malformed, the initiator
-    /// key is not a curve point, or the signature recovers no key (or, for legacy, not the key whose hash it carries).
+    /// The auth is too large, does not decrypt with our key, its body is malformed, or the initiator
+    /// key is not a curve point.
     /// </exception>
     /// <exception cref="InvalidOperationException">The auth was already read, or the object is failed or disposed.</exception>
     public bool TryReadAuth(ReadOnlySpan<byte> input, out int consumed)
@@ -244,10 +249,15 @@ public sealed class RlpxRecipientHandshake : IDisposable
     }
 
     /// <summary>
-    /// Derives and hands over the secrets of the completed handshake (the ephemeral-key agreement
-    /// runs here, see the remarks); the caller owns and disposes them. Can be called once.
+    /// Checks the auth's signature, derives and hands over the secrets of the completed handshake
+    /// (see the remarks for why this work waits until now); the caller owns and disposes them. Can
+    /// be called once.
     /// </summary>
     /// <returns>The connection secrets, with this side's egress and ingress MAC states.</returns>
+    /// <exception cref="HandshakeException">
+    /// The auth's signature recovers no key, or, for a legacy auth, not the key whose hash it
+    /// carries; the object is then failed.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The handshake is not complete, or the secrets were already taken.</exception>
     public RlpxSecrets TakeSecrets()
     {
@@ -263,7 +273,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
         Keccak256 ingress = default;
         try
         {
-            _ephemeralKey.Ecdh(_remoteEphemeralKey, ephemeralShared);
+            _ephemeralKey.Ecdh(RecoverRemoteEphemeralKey(_auth!), ephemeralShared);
             Span<byte> aesSecret = secrets[..SecretLength];
             Span<byte> macSecret = secrets[SecretLength..];
             HandshakeKeyDerivation.DeriveSecrets(ephemeralShared, _auth!.Nonce, _nonce, aesSecret, macSecret);
@@ -277,6 +287,12 @@ public sealed class RlpxRecipientHandshake : IDisposable
             _secretsTaken = true;
             ReleasePackets();
             return taken;
+        }
+        catch (HandshakeException)
+        {
+            _state = HandshakeState.Failed;
+            ReleasePackets();
+            throw;
         }
         finally
         {
@@ -339,11 +355,26 @@ public sealed class RlpxRecipientHandshake : IDisposable
     /// </summary>
     private void Accept(AuthMessage auth, ReadOnlySpan<byte> authPacket)
     {
-        PublicKey remoteStaticKey = auth.InitiatorPublicKey;
+        // Room for the ack after it (at most as long as an EIP-8 packet can be).
+        _packets = ArrayPool<byte>.Shared.Rent(authPacket.Length + MaxPacketLength);
+        authPacket.CopyTo(_packets);
+        _authPacketLength = authPacket.Length;
+        _remoteStaticKey = auth.InitiatorPublicKey;
+        _auth = auth;
+        _state = HandshakeState.AwaitingAckWrite;
+    }
+
+    /// <summary>
+    /// The initiator's ephemeral key, recovered from the auth's signature over
+    /// static-shared-secret ^ initiator-nonce: a signature made with any other static key pair
+    /// yields a different key, and the MACs will not match.
+    /// </summary>
+    private PublicKey RecoverRemoteEphemeralKey(AuthMessage auth)
+    {
         Span<byte> signedMessage = stackalloc byte[HandshakePacket.NonceLength];
         try
         {
-            HandshakeKeyDerivation.ComputeSignedMessage(_staticKey, remoteStaticKey, auth.Nonce, signedMessage);
+            HandshakeKeyDerivation.ComputeSignedMessage(_staticKey, _remoteStaticKey, auth.Nonce, signedMessage);
             if (!PublicKey.TryRecover(signedMessage, auth.Signature, out PublicKey remoteEphemeralKey))
             {
                 HandshakeThrowHelper.ThrowSignatureNotRecoverable(auth.SignatureOffset, auth.Signature[^1]);
@@ -354,20 +385,12 @@ public sealed class RlpxRecipientHandshake : IDisposable
                 CheckEphemeralHash(remoteEphemeralKey, auth.EphemeralPublicKeyHash);
             }
 
-            _remoteEphemeralKey = remoteEphemeralKey;
+            return remoteEphemeralKey;
         }
         finally
         {
             CryptographicOperations.ZeroMemory(signedMessage);
         }
-
-        // Room for the ack after it (at most as long as an EIP-8 packet can be).
-        _packets = ArrayPool<byte>.Shared.Rent(authPacket.Length + MaxPacketLength);
-        authPacket.CopyTo(_packets);
-        _authPacketLength = authPacket.Length;
-        _remoteStaticKey = remoteStaticKey;
-        _auth = auth;
-        _state = HandshakeState.AwaitingAckWrite;
     }
 
     /// <summary>
