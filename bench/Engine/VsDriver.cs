@@ -112,11 +112,11 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
     private static async Task<bool> HandshakeOnceAsync(SocketTransportDialer dialer, IPEndPoint endPoint, PublicKey remote, PeerOptions options, long[] ticks, CancellationToken ct)
     {
         long start = Stopwatch.GetTimestamp();
-        TransportConnection connection = await dialer.ConnectAsync(endPoint, ct);
         Peer peer;
         try
         {
-            peer = await Peer.ConnectAsync(connection, options, remote, ct);
+            // As the Server dials: the auth is built while the TCP connect is in flight.
+            peer = await Peer.DialAsync(dialer, endPoint, options, remote, ct);
         }
         catch (Exception ex) when (ex is PeerDisconnectedException or EndOfStreamException or IOException)
         {

@@ -38,8 +38,10 @@ internal static class VsEthereumJsCommand
                 return VsReport.Write(rest);
             case "run":
                 return await RunAllAsync(rest);
+            case "handshakes":
+                return await HandshakesOnlyAsync(rest);
             default:
-                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, responder, report)");
+                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, handshakes, responder, report)");
                 return 2;
         }
     }
@@ -123,6 +125,29 @@ internal static class VsEthereumJsCommand
         else
         {
             await File.WriteAllTextAsync(outFile, json + "\n");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>vs-ethereumjs handshakes [--count N] [--runs R] [--inline]</c>: only the ours-to-ours
+    /// sequential handshakes, R runs against one responder process, one line per run (for A/B
+    /// comparisons of setup changes; the report comes from <c>run</c>).
+    /// </summary>
+    private static async Task<int> HandshakesOnlyAsync(string[] args)
+    {
+        int count = int.Parse(Option(args, "--count") ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
+        int runs = int.Parse(Option(args, "--runs") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+        bool inline = args.Contains("--inline");
+        using var cts = new CancellationTokenSource(s_runLimit);
+        using var key = PrivateKey.Generate();
+        var driver = new VsDriver(key, inline);
+        await using VsChildProcess responder = await VsChildProcess.StartOursAsync(inline ? ["--listen", "--inline"] : ["--listen"], cts.Token);
+        for (int i = 0; i < runs; i++)
+        {
+            JsonObject run = await driver.HandshakesAsync(responder.EndPoint, responder.Enode.PublicKey, count, cts.Token);
+            Console.WriteLine(run.ToJsonString());
         }
 
         return 0;
