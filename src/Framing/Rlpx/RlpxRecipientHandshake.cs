@@ -73,7 +73,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="staticKey"/> is null.</exception>
     /// <exception cref="NativeLibraryMissingException">libsecp256k1 is not installed.</exception>
     public RlpxRecipientHandshake(PrivateKey staticKey)
-        : this(staticKey ?? throw new ArgumentNullException(nameof(staticKey)), PrivateKey.Generate(), HandshakePacketWriter.CreateNonce(), null)
+        : this(staticKey ?? throw new ArgumentNullException(nameof(staticKey)), EphemeralKeyPool.Take(), HandshakePacketWriter.CreateNonce(), null)
     {
     }
 
@@ -94,7 +94,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
     {
         _staticKey = staticKey;
         _ephemeralKey = ephemeralKey;
-        _eciesKey = PrivateKey.Generate();
+        _eciesKey = EphemeralKeyPool.Take();
         _nonce = nonce;
         _fixedPadding = fixedPadding;
         _paddingLength = fixedPadding?.Length ?? HandshakePacketWriter.ChoosePaddingLength();
@@ -315,6 +315,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
         _ephemeralKey.Dispose();
         _eciesKey.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);
+        EphemeralKeyPool.Replenish();
         ReleasePackets();
     }
 
