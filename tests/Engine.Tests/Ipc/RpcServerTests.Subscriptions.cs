@@ -78,6 +78,31 @@ public sealed partial class RpcServerTests
             await client.CallAsync($$"""{"jsonrpc":"2.0","id":3,"method":"test_unsubscribe","params":["{{id}}"]}""", cts.Token));
     }
 
+    [Fact]
+    public async Task Unsubscribe_WhileNotificationsStream_NoneFollowsTheAnswer()
+    {
+        // 9,000 queued items and a client whose pipe holds about 200: the sender is mid-stream
+        // when the unsubscribe arrives, with thousands of items still queued.
+        using CancellationTokenSource cts = RpcTestKit.Timeout();
+        await using RawRpcClient client = RpcTestKit.ConnectRaw(_server, SmallPipes());
+        string id = ResultString(await client.CallAsync("""{"jsonrpc":"2.0","id":1,"method":"test_subscribe","params":["counter",9000]}""", cts.Token));
+        Assert.Contains("test_subscription", await client.ReceiveAsync(cts.Token), StringComparison.Ordinal);
+
+        await client.SendAsync($$"""{"jsonrpc":"2.0","id":2,"method":"test_unsubscribe","params":["{{id}}"]}""", cts.Token);
+        string? line;
+        int before = 0;
+        while ((line = await client.ReceiveAsync(cts.Token)) is not null && line.Contains("test_subscription", StringComparison.Ordinal))
+        {
+            before++;
+        }
+
+        Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":true}""", line);
+        Assert.True(before < 8999, $"all {before} remaining items were sent before the answer: the race was not exercised");
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":3,"error":{"code":-32000,"message":"subscription not found"}}""",
+            await client.CallAsync($$"""{"jsonrpc":"2.0","id":3,"method":"test_unsubscribe","params":["{{id}}"]}""", cts.Token));
+    }
+
     [Theory]
     [InlineData("test_subscribe", """["nope"]""", -32601, "no \\\"nope\\\" subscription in test namespace")]
     [InlineData("other_subscribe", """["counter",1]""", -32601, "no \\\"counter\\\" subscription in other namespace")]

@@ -64,7 +64,7 @@ internal sealed partial class RpcServerConnection
                     Subscribe(target.Text!, call);
                     break;
                 case TargetKind.Unsubscribe:
-                    Unsubscribe(call);
+                    await UnsubscribeAsync(call).ConfigureAwait(false);
                     break;
                 default:
                     call.Response.WriteError(call.Id.Span, RpcErrorCodes.MethodNotFound, $"the method {target.Text} does not exist/is not available");
@@ -138,7 +138,7 @@ internal sealed partial class RpcServerConnection
         call.Response.WriteResult(call.Id.Span, id, RpcJsonContext.Default.String);
     }
 
-    private void Unsubscribe(RpcCall call)
+    private async ValueTask UnsubscribeAsync(RpcCall call)
     {
         var reader = new RpcParamsReader(call.Params.Span, 1);
         string id = reader.Read(s_subscriptionIdParameter);
@@ -149,7 +149,8 @@ internal sealed partial class RpcServerConnection
             throw new RpcException(RpcErrorCodes.ServerError, "subscription not found");
         }
 
-        subscription.Stop();
+        // No notification of it may follow the answer: a client that has read the answer treats the id as gone.
+        await subscription.StopAndWaitAsync().ConfigureAwait(false);
         call.Response.WriteResult(call.Id.Span, true, RpcJsonContext.Default.Boolean);
     }
 

@@ -14,4 +14,10 @@ internal abstract class ServerSubscription(string id)
 
     /// <summary>Ends the subscription quietly (unsubscribe or connection end). Safe to call more than once, before or after <see cref="Start"/>.</summary>
     public abstract void Stop();
+
+    /// <summary>
+    /// <see cref="Stop"/>, then waits until no notification of this subscription is being written,
+    /// so that whatever the caller writes next follows the last one (the unsubscribe answer does).
+    /// </summary>
+    public abstract ValueTask StopAndWaitAsync();
 }

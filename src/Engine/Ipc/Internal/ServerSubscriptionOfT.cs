@@ -19,6 +19,9 @@ internal sealed class ServerSubscription<T> : ServerSubscription
     private readonly IAsyncEnumerable<T> _items;
     private readonly Channel<T> _queue;
     private readonly CancellationTokenSource _stop;
+
+    /// <summary>Held while a notification is checked against <see cref="_stop"/> and written (see <see cref="StopAndWaitAsync"/>).</summary>
+    private readonly SemaphoreSlim _sending = new(1, 1);
     private RpcException? _failure;
     private volatile bool _dropQueued;
 
@@ -65,6 +68,15 @@ internal sealed class ServerSubscription<T> : ServerSubscription
         {
             // Already ended.
         }
+    }
+
+    public override async ValueTask StopAndWaitAsync()
+    {
+        Stop();
+
+        // A send that passed its check before the Stop finishes first; every later one sees the Stop.
+        await _sending.WaitAsync().ConfigureAwait(false);
+        _sending.Release();
     }
 
     private async Task RunAsync()
@@ -155,8 +167,15 @@ internal sealed class ServerSubscription<T> : ServerSubscription
                 while (!_dropQueued && reader.TryRead(out T? item))
                 {
                     bool sent;
+                    await _sending.WaitAsync().ConfigureAwait(false);
                     try
                     {
+                        if (_stop.IsCancellationRequested)
+                        {
+                            // Unsubscribed: what is still queued is not sent.
+                            return;
+                        }
+
                         sent = await _connection.SendNotificationAsync(_notificationMethod, Id, item, _itemType).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -167,6 +186,10 @@ internal sealed class ServerSubscription<T> : ServerSubscription
                         Fail(new RpcException(RpcErrorCodes.InternalError, ex.Message));
                         _dropQueued = true;
                         break;
+                    }
+                    finally
+                    {
+                        _sending.Release();
                     }
 
                     if (!sent)
@@ -187,9 +210,20 @@ internal sealed class ServerSubscription<T> : ServerSubscription
         }
 
         RpcException? failure = Volatile.Read(ref _failure);
-        if (failure is not null && !_stop.IsCancellationRequested)
+        if (failure is not null)
         {
-            await _connection.SendNotificationErrorAsync(_notificationMethod, Id, failure.Code, failure.Message).ConfigureAwait(false);
+            await _sending.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (!_stop.IsCancellationRequested)
+                {
+                    await _connection.SendNotificationErrorAsync(_notificationMethod, Id, failure.Code, failure.Message).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _sending.Release();
+            }
         }
     }
 }
