@@ -61,32 +61,103 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
     /// </summary>
     public async Task<JsonObject> HandshakesAsync(IPEndPoint endPoint, PublicKey remote, int count, CancellationToken ct)
     {
-        var idle = new Protocol
-        {
-            Name = VsBenchProtocol.Name,
-            Version = VsBenchProtocol.Version,
-            Length = VsBenchProtocol.Length,
-            // Waits for the peer's end without an exception (a cancelled Task.Delay would throw one
-            // per connection, which the close of every handshake would pay for).
-            Run = static async (_, _, ct) =>
-            {
-                var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await using (ct.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), ended))
-                {
-                    await ended.Task;
-                }
-            },
-        };
-        PeerOptions options = Options(idle);
+        PeerOptions options = Options(IdleProtocol());
         var dialer = new SocketTransportDialer();
-        long[] ticks = new long[2];
-        for (int i = 0; i < Math.Max(5, count / 10); i++)
+        await HandshakeBlockAsync(dialer, endPoint, remote, options, Math.Max(5, count / 10), ct);
+        HandshakeBlock block = await HandshakeBlockAsync(dialer, endPoint, remote, options, count, ct);
+        int ok = Math.Max(1, count - block.Failures);
+        return new JsonObject
         {
-            await HandshakeOnceAsync(dialer, endPoint, remote, options, ticks, ct);
+            ["count"] = count,
+            ["failures"] = block.Failures,
+            ["seconds"] = block.Seconds,
+            ["perSecond"] = (count - block.Failures) / block.Seconds,
+            ["setupUs"] = block.SetupTotalUs / ok,
+            ["closeUs"] = block.CloseTotalUs / ok,
+        };
+    }
+
+    /// <summary>The totals of one block of sequential handshakes.</summary>
+    public sealed record HandshakeBlock(int Count, int Failures, double Seconds, double SetupTotalUs, double CloseTotalUs);
+
+    /// <summary>
+    /// Sequential handshakes against our responder at <paramref name="endPoint"/>, taking turns with
+    /// ethereumjs's own (<paramref name="theirs"/>) in <paramref name="rounds"/> rounds, so that
+    /// both see the same machine conditions (on this VM the rate of either drifts by up to 1.5x
+    /// from one minute to the next). The order within a round alternates. Both warm up first.
+    /// </summary>
+    public async Task<JsonObject> InterleavedHandshakesAsync(
+        IPEndPoint endPoint, PublicKey remote, VsHandshakeBlocks theirs, int rounds, int oursPerRound, int theirsPerRound, CancellationToken ct)
+    {
+        TimeSpan blockTimeout = TimeSpan.FromMinutes(2);
+        PeerOptions options = Options(IdleProtocol());
+        var dialer = new SocketTransportDialer();
+        await HandshakeBlockAsync(dialer, endPoint, remote, options, Math.Max(5, oursPerRound / 2), ct);
+        await theirs.RunAsync(Math.Max(5, theirsPerRound / 2), blockTimeout, ct);
+
+        var oursBlocks = new List<HandshakeBlock>();
+        var theirBlocks = new List<HandshakeBlock>();
+        var perRound = new JsonArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            HandshakeBlock? ours = null;
+            JsonNode? their = null;
+            for (int turn = 0; turn < 2; turn++)
+            {
+                if ((turn == 0) == (round % 2 == 0))
+                {
+                    ours = await HandshakeBlockAsync(dialer, endPoint, remote, options, oursPerRound, ct);
+                }
+                else
+                {
+                    their = await theirs.RunAsync(theirsPerRound, blockTimeout, ct);
+                }
+            }
+
+            var theirBlock = new HandshakeBlock((int)their!["count"]!, (int)their["failures"]!, (double)their["seconds"]!, (double)their["setupTotalUs"]!, (double)their["closeTotalUs"]!);
+            oursBlocks.Add(ours!);
+            theirBlocks.Add(theirBlock);
+            perRound.Add(new JsonObject
+            {
+                ["oursSetupUs"] = MeanSetup(ours!),
+                ["ethereumjsSetupUs"] = MeanSetup(theirBlock),
+                ["ratio"] = MeanSetup(theirBlock) / MeanSetup(ours!),
+            });
         }
 
+        return new JsonObject
+        {
+            ["rounds"] = rounds,
+            ["ours"] = Totals(oursBlocks),
+            ["ethereumjs"] = Totals(theirBlocks),
+            ["perRound"] = perRound,
+        };
+
+        static double MeanSetup(HandshakeBlock b) => b.SetupTotalUs / Math.Max(1, b.Count - b.Failures);
+
+        static JsonObject Totals(List<HandshakeBlock> blocks)
+        {
+            int count = blocks.Sum(b => b.Count);
+            int failures = blocks.Sum(b => b.Failures);
+            double seconds = blocks.Sum(b => b.Seconds);
+            int ok = Math.Max(1, count - failures);
+            return new JsonObject
+            {
+                ["count"] = count,
+                ["failures"] = failures,
+                ["seconds"] = seconds,
+                ["perSecond"] = (count - failures) / seconds,
+                ["setupUs"] = blocks.Sum(b => b.SetupTotalUs) / ok,
+                ["closeUs"] = blocks.Sum(b => b.CloseTotalUs) / ok,
+            };
+        }
+    }
+
+    /// <summary><paramref name="count"/> sequential connections (see <see cref="HandshakesAsync"/>), timed.</summary>
+    private static async Task<HandshakeBlock> HandshakeBlockAsync(SocketTransportDialer dialer, IPEndPoint endPoint, PublicKey remote, PeerOptions options, int count, CancellationToken ct)
+    {
+        long[] ticks = new long[2];
         int failures = 0;
-        ticks.AsSpan().Clear();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < count; i++)
         {
@@ -97,16 +168,26 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
         }
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return new JsonObject
-        {
-            ["count"] = count,
-            ["failures"] = failures,
-            ["seconds"] = seconds,
-            ["perSecond"] = (count - failures) / seconds,
-            ["setupUs"] = ticks[0] * 1e6 / Stopwatch.Frequency / Math.Max(1, count - failures),
-            ["closeUs"] = ticks[1] * 1e6 / Stopwatch.Frequency / Math.Max(1, count - failures),
-        };
+        return new HandshakeBlock(count, failures, seconds, ticks[0] * 1e6 / Stopwatch.Frequency, ticks[1] * 1e6 / Stopwatch.Frequency);
     }
+
+    /// <summary>A protocol that waits for the peer's end without an exception.</summary>
+    private static Protocol IdleProtocol() => new()
+    {
+        Name = VsBenchProtocol.Name,
+        Version = VsBenchProtocol.Version,
+        Length = VsBenchProtocol.Length,
+        // Waits for the peer's end without an exception (a cancelled Task.Delay would throw one
+        // per connection, which the close of every handshake would pay for).
+        Run = static async (_, _, ct) =>
+        {
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (ct.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), ended))
+            {
+                await ended.Task;
+            }
+        },
+    };
 
     /// <summary>One connection; adds the time to the running peer and the time to the closed connection to the totals.</summary>
     private static async Task<bool> HandshakeOnceAsync(SocketTransportDialer dialer, IPEndPoint endPoint, PublicKey remote, PeerOptions options, long[] ticks, CancellationToken ct)

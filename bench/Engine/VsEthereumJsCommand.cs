@@ -12,9 +12,13 @@ namespace Devp2p.Bench.Engine;
 /// <summary>
 /// <c>vs-ethereumjs</c>, the C# half of scripts/bench-vs-ethereumjs:
 /// <list type="bullet">
-/// <item><c>vs-ethereumjs run [--node bench.mjs] [--out FILE] [--quick]</c>: ours against ours (this
+/// <item><c>vs-ethereumjs run [--node bench.mjs] [--out FILE] [--quick] [--skip-cross] [--no-interleave] [--inline]</c>: ours against ours (this
 /// process measures, a second process of this program responds), the raw TCP floor, and the cross runs
-/// against ethereumjs (<c>node bench.mjs responder</c>), ours dialing and ethereumjs dialing. One JSON object.</item>
+/// against ethereumjs (<c>node bench.mjs responder</c>), ours dialing and ethereumjs dialing, and
+/// sequential handshakes of ours and ethereumjs taking turns (<c>node bench.mjs handshake-blocks</c>;
+/// not with --no-interleave). --skip-cross leaves out the cross runs, --inline sets
+/// <see cref="PeerOptions.InlineDispatch"/> on both sides. One JSON object.</item>
+/// <item><c>vs-ethereumjs handshakes [--count N] [--runs R] [--inline]</c>: ours-to-ours handshakes only, for A/B runs.</item>
 /// <item><c>vs-ethereumjs responder (--listen | --dial ENODE)</c>: the responder process (<see cref="VsResponder"/>).</item>
 /// <item><c>vs-ethereumjs report --raw DIR --md FILE [--command CMD] [--note TEXT]</c>: the markdown (<see cref="VsReport"/>).</item>
 /// </list>
@@ -95,6 +99,18 @@ internal static class VsEthereumJsCommand
             }
 
             result["rtt"] = new JsonObject { ["initiator"] = dialed["rtt"]?.DeepClone() };
+        }
+
+        if (!args.Contains("--no-interleave"))
+        {
+            // The handshake target's figures: ours and ethereumjs take turns, so both rates come
+            // from the same minutes (run alone, either drifts by up to 1.5x between runs here).
+            Progress("handshakes, ours and ethereumjs taking turns");
+            (int rounds, int oursPerRound, int theirsPerRound) = quick ? (4, 20, 4) : (10, 100, 20);
+            await using VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen", .. inlineArg], cts.Token);
+            await using VsHandshakeBlocks theirs = await VsHandshakeBlocks.StartAsync(benchMjs, cts.Token);
+            result["handshakesInterleaved"] = await driver.InterleavedHandshakesAsync(
+                responder.EndPoint, responder.Enode.PublicKey, theirs, rounds, oursPerRound, theirsPerRound, cts.Token);
         }
 
         Progress("ours <-> ours, ours listening");

@@ -9,6 +9,10 @@
 //       Serves capability bench/1 (length 2): code 0 is a sink, code 1 is echoed back with the same
 //       payload. Also runs a raw TCP echo server (plain socket, no framing). First stdout line:
 //       {"event":"listening","enode":...,"rawPort":...}; exits when stdin closes.
+//   node bench.mjs handshake-blocks
+//       An ethereumjs driver with its own ethereumjs responder, for handshakes interleaved with
+//       ours (bench -- vs-ethereumjs run): first stdout line {"event":"ready"}; then every stdin
+//       line N runs N sequential handshakes and prints their totals as one JSON line.
 //   node bench.mjs driver (--dial ENODE [--raw-port N] | --listen) [driver options]
 //       Measures any bench/1 responder (ethereumjs or C#); with --listen it prints the listening
 //       line first and waits for the responder to dial. Last stdout line: {"event":"result",...}.
@@ -63,7 +67,7 @@ function parseArgs(argv) {
     timeoutMs: 240000,
   }
   let i = 0
-  if (argv[0] === 'responder' || argv[0] === 'driver' || argv[0] === 'ejs') o.mode = argv[i++]
+  if (['responder', 'driver', 'ejs', 'handshake-blocks'].includes(argv[0])) o.mode = argv[i++]
   const int = (name, v) => {
     if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${name} needs a non-negative integer`)
     return Number(v)
@@ -419,6 +423,32 @@ async function runDriver(o) {
   process.exit(0)
 }
 
+// ---------------------------------------------------------------- handshake blocks
+
+/** See the header: blocks of sequential handshakes on request, so another process can interleave its own. */
+async function runHandshakeBlocks() {
+  role = 'driver'
+  const rlpx = await createNode(0)
+  const responder = await startResponder(['--listen'])
+  const target = parseEnode(responder.info.enode)
+  emit({ event: 'ready' })
+  for await (const line of createInterface({ input: process.stdin })) {
+    const count = Number(line.trim())
+    if (!Number.isInteger(count) || count < 1) {
+      emit({ event: 'error', message: `expected a handshake count, got ${JSON.stringify(line)}` })
+      continue
+    }
+    const ns = [0n, 0n]
+    let failures = 0
+    const t0 = nowNs()
+    for (let i = 0; i < count; i++) if (!(await handshakeOnce(rlpx, target, ns))) failures++
+    const seconds = secondsSince(t0)
+    emit({ event: 'block', count, failures, seconds, setupTotalUs: Number(ns[0]) / 1000, closeTotalUs: Number(ns[1]) / 1000 })
+  }
+  responder.stop()
+  process.exit(0)
+}
+
 // ---------------------------------------------------------------- ethereumjs <-> ethereumjs
 
 async function startResponder(extra) {
@@ -476,7 +506,8 @@ setTimeout(() => {
   process.stderr.write(`bench.mjs: ${opts.mode} did not finish within ${opts.timeoutMs} ms\n`)
   process.exit(3)
 }, opts.timeoutMs).unref()
-const main = opts.mode === 'responder' ? runResponder : opts.mode === 'driver' ? runDriver : runEjs
+const modes = { responder: runResponder, driver: runDriver, ejs: runEjs, 'handshake-blocks': runHandshakeBlocks }
+const main = modes[opts.mode]
 main(opts).catch((e) => {
   process.stderr.write(`bench.mjs: ${e?.stack ?? e}\n`)
   process.exit(1)
