@@ -47,9 +47,17 @@ public sealed partial class RlpxConnection
         Volatile.Write(ref _readStartedAt, Now());
         try
         {
+            int missing = 0;
             while (true)
             {
-                ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                // After a partial frame, wake up only once the rest of it (or of the header) is
+                // there: a large frame arrives in many receives, and the reader need not run for
+                // each. The minimum counts bytes beyond those already examined (Pipe's rule; a
+                // reader that counts all buffered bytes just returns early and is asked again),
+                // and the pipe does not pause its writer while the reader waits for it.
+                ReadResult result = missing > 1
+                    ? await _input.ReadAtLeastAsync(missing, cancellationToken).ConfigureAwait(false)
+                    : await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool complete;
                 Msg msg;
@@ -86,6 +94,10 @@ public sealed partial class RlpxConnection
                 {
                     throw new OperationCanceledException("The pending read was cancelled.");
                 }
+
+                // Everything buffered is examined: what the next step needs beyond it.
+                int needed = _pendingBodyLength == NoPendingBody ? RlpxFrameCodec.HeaderLength : _pendingBodyLength;
+                missing = needed - (int)buffer.Length;
             }
         }
         finally

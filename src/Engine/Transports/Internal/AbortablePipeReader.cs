@@ -35,6 +35,23 @@ internal sealed class AbortablePipeReader(PipeReader inner) : PipeReader
         return ReadSlowAsync(read);
     }
 
+    /// <summary>The inner reader's own minimum-read (a Pipe wakes its reader only once the minimum is there).</summary>
+    protected override ValueTask<ReadResult> ReadAtLeastAsyncCore(int minimumSize, CancellationToken cancellationToken)
+    {
+        ThrowIfAborted();
+        ValueTask<ReadResult> read = inner.ReadAtLeastAsync(minimumSize, cancellationToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            ReadResult result = read.Result;
+            if (!result.IsCanceled || Volatile.Read(ref _abortReason) is null)
+            {
+                return new ValueTask<ReadResult>(result);
+            }
+        }
+
+        return ReadSlowAsync(read);
+    }
+
     public override bool TryRead(out ReadResult result)
     {
         ThrowIfAborted();
