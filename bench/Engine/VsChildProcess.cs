@@ -87,21 +87,24 @@ internal sealed class VsChildProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync(_process);
+
+    /// <summary>Closes the child's stdin (its signal to stop), waits for it to exit, kills it if it does not, and disposes it.</summary>
+    internal static async ValueTask StopAsync(Process process)
     {
         try
         {
-            _process.StandardInput.Close();
+            process.StandardInput.Close();
             using var timeout = new CancellationTokenSource(s_exitTimeout);
-            await _process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
-            _process.Kill();
+            process.Kill(entireProcessTree: true);
         }
         finally
         {
-            _process.Dispose();
+            process.Dispose();
         }
     }
 }

@@ -11,7 +11,6 @@ namespace Devp2p.Bench.Engine;
 internal sealed class VsHandshakeBlocks : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan s_exitTimeout = TimeSpan.FromSeconds(10);
     private readonly Process _process;
 
     private VsHandshakeBlocks(Process process) => _process = process;
@@ -69,21 +68,5 @@ internal sealed class VsHandshakeBlocks : IAsyncDisposable
         return JsonNode.Parse(line) ?? throw new InvalidOperationException($"bad line: {line}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(s_exitTimeout);
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => VsChildProcess.StopAsync(_process);
 }

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using System.Net;
 using Devp2p.Crypto;
 using Devp2p.Framing.Rlp;
 using Devp2p.Framing.Rlpx;
-using System.Net;
 using Devp2p.Transports;
 
 namespace Devp2p;
