@@ -87,7 +87,7 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
     /// from one minute to the next). The order within a round alternates. Both warm up first.
     /// </summary>
     public async Task<JsonObject> InterleavedHandshakesAsync(
-        IPEndPoint endPoint, PublicKey remote, VsHandshakeBlocks theirs, int rounds, int oursPerRound, int theirsPerRound, CancellationToken ct)
+        IPEndPoint endPoint, PublicKey remote, VsEthereumJsBlocks theirs, int rounds, int oursPerRound, int theirsPerRound, CancellationToken ct)
     {
         TimeSpan blockTimeout = TimeSpan.FromMinutes(2);
         PeerOptions options = Options(IdleProtocol());
@@ -241,6 +241,67 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
             ["messagesPerSecond"] = count / median,
             ["mbPerSecond"] = (double)size * count / median / 1e6,
         };
+    }
+
+    /// <summary>
+    /// One-way throughput of ours (on <paramref name="ours"/>) and of ethereumjs (<paramref name="theirs"/>)
+    /// taking turns, <paramref name="rounds"/> runs each per size after one unmeasured run of a fifth
+    /// as many; the order within a round alternates. Per size: both sides' MB/s per round and the
+    /// medians.
+    /// </summary>
+    public static async Task<JsonArray> InterleavedThroughputAsync(
+        Session ours, VsEthereumJsBlocks theirs, (int Size, int Ours, int Theirs)[] sizes, int rounds, CancellationToken ct)
+    {
+        TimeSpan runTimeout = TimeSpan.FromMinutes(2);
+        var result = new JsonArray();
+        foreach ((int size, int oursCount, int theirsCount) in sizes)
+        {
+            byte[] payload = VsBenchProtocol.Payload(Seed, 0, size);
+            await ThroughputOnceAsync(ours.Rw, payload, Math.Max(10, oursCount / 5), ct);
+            await theirs.ThroughputAsync(size, Math.Max(10, theirsCount / 5), runTimeout, ct);
+            var oursRuns = new JsonArray();
+            var theirRuns = new JsonArray();
+            var oursMb = new List<double>();
+            var theirMb = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                for (int turn = 0; turn < 2; turn++)
+                {
+                    if ((turn == 0) == (round % 2 == 0))
+                    {
+                        double seconds = await ThroughputOnceAsync(ours.Rw, payload, oursCount, ct);
+                        oursMb.Add((double)size * oursCount / seconds / 1e6);
+                        oursRuns.Add(oursMb[^1]);
+                    }
+                    else
+                    {
+                        JsonNode run = await theirs.ThroughputAsync(size, theirsCount, runTimeout, ct);
+                        theirMb.Add((double)run["mbPerSecond"]!);
+                        theirRuns.Add(theirMb[^1]);
+                    }
+                }
+            }
+
+            result.Add(new JsonObject
+            {
+                ["size"] = size,
+                ["rounds"] = rounds,
+                ["oursMessages"] = oursCount,
+                ["ethereumjsMessages"] = theirsCount,
+                ["oursMbPerSecond"] = oursRuns,
+                ["ethereumjsMbPerSecond"] = theirRuns,
+                ["oursMedian"] = Median(oursMb),
+                ["ethereumjsMedian"] = Median(theirMb),
+            });
+        }
+
+        return result;
+
+        static double Median(List<double> values)
+        {
+            values.Sort();
+            return values[(values.Count - 1) / 2];
+        }
     }
 
     private static async Task<double> ThroughputOnceAsync(IMsgReadWriter rw, byte[] payload, int count, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace Devp2p.Bench.Engine;
 /// <item><c>vs-ethereumjs run [--node bench.mjs] [--out FILE] [--quick] [--skip-cross] [--no-interleave] [--inline]</c>: ours against ours (this
 /// process measures, a second process of this program responds), the raw TCP floor, and the cross runs
 /// against ethereumjs (<c>node bench.mjs responder</c>), ours dialing and ethereumjs dialing, and
-/// sequential handshakes of ours and ethereumjs taking turns (<c>node bench.mjs handshake-blocks</c>;
+/// throughput runs and sequential handshakes of ours and ethereumjs taking turns (<c>node bench.mjs handshake-blocks</c>;
 /// not with --no-interleave). --skip-cross leaves out the cross runs, --inline sets
 /// <see cref="PeerOptions.InlineDispatch"/> on both sides. One JSON object.</item>
 /// <item><c>vs-ethereumjs handshakes [--count N] [--runs R] [--inline]</c>: ours-to-ours handshakes only, for A/B runs.</item>
@@ -103,12 +103,18 @@ internal static class VsEthereumJsCommand
 
         if (!args.Contains("--no-interleave"))
         {
-            // The handshake target's figures: ours and ethereumjs take turns, so both rates come
-            // from the same minutes (run alone, either drifts by up to 1.5x between runs here).
+            // The handshake and throughput targets' figures: ours and ethereumjs take turns, so both
+            // rates come from the same minutes (run alone, either drifts by up to 1.5x between runs here).
+            await using VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen", .. inlineArg], cts.Token);
+            await using VsEthereumJsBlocks theirs = await VsEthereumJsBlocks.StartAsync(benchMjs, cts.Token);
+            Progress("throughput, ours and ethereumjs taking turns");
+            VsDriver.Session session = await driver.DialAsync(responder.EndPoint, responder.Enode.PublicKey, cts.Token);
+            (int Size, int Ours, int Theirs)[] sizes = quick ? [(1024, 10_000, 500), (64 * 1024, 500, 20)] : [(1024, 100_000, 5_000), (64 * 1024, 5_000, 200)];
+            result["throughputInterleaved"] = await VsDriver.InterleavedThroughputAsync(session, theirs, sizes, quick ? 3 : 5, cts.Token);
+            await VsDriver.CloseAsync(session);
+
             Progress("handshakes, ours and ethereumjs taking turns");
             (int rounds, int oursPerRound, int theirsPerRound) = quick ? (4, 20, 4) : (10, 100, 20);
-            await using VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen", .. inlineArg], cts.Token);
-            await using VsHandshakeBlocks theirs = await VsHandshakeBlocks.StartAsync(benchMjs, cts.Token);
             result["handshakesInterleaved"] = await driver.InterleavedHandshakesAsync(
                 responder.EndPoint, responder.Enode.PublicKey, theirs, rounds, oursPerRound, theirsPerRound, cts.Token);
         }

@@ -104,11 +104,22 @@ internal static class VsReport
 
         foreach (int size in new[] { 1024, 64 * 1024 })
         {
-            JsonNode o = Throughput(ours["throughput"], size);
-            JsonNode e = Throughput(ejs["throughput"], size);
-            double om = Num(o["mbPerSecond"]);
-            double em = Num(e["mbPerSecond"]);
-            s.AppendLine(Inv($"| throughput {SizeName(size)} messages, MB/s of payload | {om:N1} | {em:N2} | {om / em:N1}x | >= {ThroughputTarget:N0}x | {RatioVerdict(om / em, ThroughputTarget, em * ThroughputTarget, " MB/s")} |"));
+            double om, em;
+            string turnsNote = "";
+            if (ours["throughputInterleaved"] is JsonArray throughputTurns)
+            {
+                JsonNode t = throughputTurns.First(r => (int)Num(r!["size"]) == size)!;
+                om = Num(t["oursMedian"]);
+                em = Num(t["ethereumjsMedian"]);
+                turnsNote = ", ours and ethereumjs taking turns, medians";
+            }
+            else
+            {
+                om = Num(Throughput(ours["throughput"], size)["mbPerSecond"]);
+                em = Num(Throughput(ejs["throughput"], size)["mbPerSecond"]);
+            }
+
+            s.AppendLine(Inv($"| throughput {SizeName(size)} messages, MB/s of payload{turnsNote} | {om:N1} | {em:N2} | {om / em:N1}x | >= {ThroughputTarget:N0}x | {RatioVerdict(om / em, ThroughputTarget, em * ThroughputTarget, " MB/s")} |"));
         }
 
         foreach (string side in new[] { "initiator", "recipient" })
@@ -165,7 +176,25 @@ internal static class VsReport
 
         s.AppendLine();
 
-        s.AppendLine("One-way throughput (the median of the runs counts; compressed with snappy, as both do on p2p v5):");
+        if (ours["throughputInterleaved"] is JsonArray turnsRuns)
+        {
+            s.AppendLine("One-way throughput, ours and ethereumjs taking turns (one run each per round, the order alternating; MB/s of payload; the target rows use the medians):");
+            s.AppendLine();
+            s.AppendLine("| size | messages per run (ours / ethereumjs) | ours, per round | ethereumjs, per round | medians | ratio |");
+            s.AppendLine("|---|---|---|---|---|---|");
+            foreach (JsonNode? t in turnsRuns)
+            {
+                string oursRuns = string.Join(", ", t!["oursMbPerSecond"]!.AsArray().Select(v => Inv($"{Num(v):N1}")));
+                string theirRuns = string.Join(", ", t["ethereumjsMbPerSecond"]!.AsArray().Select(v => Inv($"{Num(v):N2}")));
+                double om = Num(t["oursMedian"]);
+                double em = Num(t["ethereumjsMedian"]);
+                s.AppendLine(Inv($"| {SizeName((int)Num(t["size"]))} | {Num(t["oursMessages"]):N0} / {Num(t["ethereumjsMessages"]):N0} | {oursRuns} | {theirRuns} | {om:N1} / {em:N2} | {om / em:N1}x |"));
+            }
+
+            s.AppendLine();
+        }
+
+        s.AppendLine("One-way throughput, each measured alone (the median of the runs counts; compressed with snappy, as both do on p2p v5):");
         s.AppendLine();
         s.AppendLine("| implementation | size | messages per run | runs: MB/s | msgs/s | MB/s |");
         s.AppendLine("|---|---|---|---|---|---|");
@@ -220,7 +249,7 @@ internal static class VsReport
         s.AppendLine(Inv($"- Layout, both: {ours["layout"]}. Ours: `bench -- vs-ethereumjs run` measures, `vs-ethereumjs responder` responds (bench/Engine/Vs*.cs). ethereumjs: `node tests/Interop/peer/bench.mjs` measures, `bench.mjs responder` responds. The cross runs pair our driver with the ethereumjs responder."));
         s.AppendLine("- Capability `bench/1`, length 2: code 0 is dropped by the responder, code 1 is echoed back unchanged. Payloads are incompressible (the xorshift generator of payload.mjs), snappy-compressed on every send because both Hellos say p2p v5 (ethereumjs compresses iff the remote version >= 5).");
         s.AppendLine("- TCP_NODELAY on every socket. ethereumjs never calls `setNoDelay` (and Node defaults to Nagle on), so bench.mjs sets it on each peer socket in `RLPx._onConnect`, before the auth is written. Ours: `TransportOptions.NoDelay` (default true).");
-        s.AppendLine("- Handshakes: the driver dials the listening responder N times in a row; each connection is TCP connect, RLPx auth/ack (EIP-8), Hello exchange, Disconnect (0x08), and waiting until the socket has closed before the next dial. The clock runs from each dial to the Hello exchange done (ours: `Peer.DialAsync` returns the running peer; ethereumjs: `peer:added`), and from there to the closed socket. The target row counts handshakes as the issue defines them (connect, auth/ack, Hello): 1 / the mean dial-to-Hello time. The row below it is N / wall time, the closes included. The target rows take their figures from a run in which ours and ethereumjs take turns in blocks (`node bench.mjs handshake-blocks` answers each request with a block of its own handshakes), so that both rates come from the same minutes; the separate runs are in the table of all figures.");
+        s.AppendLine("- Handshakes: the driver dials the listening responder N times in a row; each connection is TCP connect, RLPx auth/ack (EIP-8), Hello exchange, Disconnect (0x08), and waiting until the socket has closed before the next dial. The clock runs from each dial to the Hello exchange done (ours: `Peer.DialAsync` returns the running peer; ethereumjs: `peer:added`), and from there to the closed socket. The target row counts handshakes as the issue defines them (connect, auth/ack, Hello): 1 / the mean dial-to-Hello time. The row below it is N / wall time, the closes included. The target rows take their figures from a run in which ours and ethereumjs take turns in blocks (`node bench.mjs handshake-blocks` answers each request with a block of its own handshakes, or a throughput run), so that both rates come from the same minutes; the throughput target rows likewise (five runs each per size, medians). The separate runs are in the tables of all figures.");
         s.AppendLine("- Throughput: one connection; the driver sends M code-0 messages of one size as fast as the socket takes them (both pause while more than 1 MiB is queued), then one code-1 fence, and stops the clock when the fence comes back (messages arrive in order). A warm-up run of M/5 first; the median of the timed runs is reported. MB/s counts payload bytes (10^6).");
         s.AppendLine("- Round trips: one 64-byte code-1 message, wait for its echo, repeat; after a warm-up. \"As initiator\": the measuring side dialled; \"as recipient\": the responder dialled the measuring side. Raw TCP: 64 bytes to a plain echo socket of the responder process and back, same processes, TCP_NODELAY, no framing, no encryption; once with blocking calls and once with async calls (the style the engine uses). Ours and the two floors take turns in blocks of 100 round trips, so all three see the same machine conditions (on this VM the floor alone drifts between about 15 and 75 µs from minute to minute); the target takes the lower p50 of the two floors measured alongside that side as the floor. The Node raw TCP row is bench.mjs's own ping-pong, for reference.");
         s.AppendLine(Inv($"- Iterations differ because ethereumjs is much slower: ours {ours["handshakes"]?["count"]} handshakes, ethereumjs {ejs["handshakes"]?["count"]}; message counts are in the tables."));

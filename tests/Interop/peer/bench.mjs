@@ -10,9 +10,11 @@
 //       payload. Also runs a raw TCP echo server (plain socket, no framing). First stdout line:
 //       {"event":"listening","enode":...,"rawPort":...}; exits when stdin closes.
 //   node bench.mjs handshake-blocks
-//       An ethereumjs driver with its own ethereumjs responder, for handshakes interleaved with
-//       ours (bench -- vs-ethereumjs run): first stdout line {"event":"ready"}; then every stdin
-//       line N runs N sequential handshakes and prints their totals as one JSON line.
+//       An ethereumjs driver with its own ethereumjs responders, for runs interleaved with ours
+//       (bench -- vs-ethereumjs run): first stdout line {"event":"ready"}; then every stdin line
+//       "N" (or "handshakes N") runs N sequential handshakes, and "throughput SIZE COUNT" one
+//       throughput run of COUNT messages of SIZE bytes on a connection kept for that; each
+//       prints its result as one JSON line.
 //   node bench.mjs driver (--dial ENODE [--raw-port N] | --listen) [driver options]
 //       Measures any bench/1 responder (ethereumjs or C#); with --listen it prints the listening
 //       line first and waits for the responder to dial. Last stdout line: {"event":"result",...}.
@@ -431,13 +433,32 @@ async function runHandshakeBlocks() {
   const rlpx = await createNode(0)
   const responder = await startResponder(['--listen'])
   const target = parseEnode(responder.info.enode)
+  // Throughput runs keep one connection, to a second responder: ethereumjs refuses a second
+  // connection to a node it is connected to, which the handshakes would be.
+  let streamer = null
+  let stream = null
   emit({ event: 'ready' })
   for await (const line of createInterface({ input: process.stdin })) {
-    const count = Number(line.trim())
-    if (!Number.isInteger(count) || count < 1) {
-      emit({ event: 'error', message: `expected a handshake count, got ${JSON.stringify(line)}` })
+    const words = line.trim().split(/\s+/)
+    if (words[0] !== 'handshakes' && words[0] !== 'throughput') words.unshift('handshakes')
+    const nums = words.slice(1).map(Number)
+    if (nums.length === 0 || !nums.every((n) => Number.isInteger(n) && n > 0)) {
+      emit({ event: 'error', message: `expected "handshakes N" or "throughput SIZE COUNT", got ${JSON.stringify(line)}` })
       continue
     }
+    if (words[0] === 'throughput') {
+      if (stream === null) {
+        streamer = await startResponder(['--listen'])
+        const added = nextPeer(rlpx)
+        await rlpx.connect(parseEnode(streamer.info.enode))
+        stream = await withTimeout(added, 'throughput dial')
+      }
+      const [size, count] = nums
+      const seconds = await throughputOnce(stream, makePayload(SEED, 0, size), count)
+      emit({ event: 'throughput', size, messages: count, seconds, mbPerSecond: (size * count) / seconds / 1e6 })
+      continue
+    }
+    const count = nums[0]
     const ns = [0n, 0n]
     let failures = 0
     const t0 = nowNs()
@@ -446,6 +467,7 @@ async function runHandshakeBlocks() {
     emit({ event: 'block', count, failures, seconds, setupTotalUs: Number(ns[0]) / 1000, closeTotalUs: Number(ns[1]) / 1000 })
   }
   responder.stop()
+  streamer?.stop()
   process.exit(0)
 }
 

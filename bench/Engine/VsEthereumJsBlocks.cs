@@ -4,18 +4,18 @@ using System.Text.Json.Nodes;
 namespace Devp2p.Bench.Engine;
 
 /// <summary>
-/// <c>node bench.mjs handshake-blocks</c>: an ethereumjs driver and responder pair that runs a
-/// block of sequential handshakes whenever asked, so that ours and theirs can take turns and every
-/// ratio compares the two under the same machine conditions.
+/// <c>node bench.mjs handshake-blocks</c>: an ethereumjs driver with its own responders that runs
+/// a block of sequential handshakes, or one throughput run, whenever asked, so that ours and
+/// theirs can take turns and every ratio compares the two under the same machine conditions.
 /// </summary>
-internal sealed class VsHandshakeBlocks : IAsyncDisposable
+internal sealed class VsEthereumJsBlocks : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
 
-    private VsHandshakeBlocks(Process process) => _process = process;
+    private VsEthereumJsBlocks(Process process) => _process = process;
 
-    public static async Task<VsHandshakeBlocks> StartAsync(string benchMjs, CancellationToken ct)
+    public static async Task<VsEthereumJsBlocks> StartAsync(string benchMjs, CancellationToken ct)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -26,7 +26,7 @@ internal sealed class VsHandshakeBlocks : IAsyncDisposable
         info.ArgumentList.Add(benchMjs);
         info.ArgumentList.Add("handshake-blocks");
         Process process = Process.Start(info) ?? throw new InvalidOperationException("could not start node");
-        var blocks = new VsHandshakeBlocks(process);
+        var blocks = new VsEthereumJsBlocks(process);
         try
         {
             JsonNode ready = await blocks.ReadLineAsync(s_startTimeout, ct);
@@ -46,17 +46,24 @@ internal sealed class VsHandshakeBlocks : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="count"/> ethereumjs handshakes; returns count, failures, seconds, setupTotalUs, closeTotalUs.</summary>
-    public async Task<JsonNode> RunAsync(int count, TimeSpan timeout, CancellationToken ct)
+    public Task<JsonNode> RunAsync(int count, TimeSpan timeout, CancellationToken ct) =>
+        RequestAsync(FormattableString.Invariant($"handshakes {count}"), "block", timeout, ct);
+
+    /// <summary>One ethereumjs throughput run of <paramref name="count"/> messages of <paramref name="size"/> bytes; returns seconds and mbPerSecond.</summary>
+    public Task<JsonNode> ThroughputAsync(int size, int count, TimeSpan timeout, CancellationToken ct) =>
+        RequestAsync(FormattableString.Invariant($"throughput {size} {count}"), "throughput", timeout, ct);
+
+    private async Task<JsonNode> RequestAsync(string command, string expected, TimeSpan timeout, CancellationToken ct)
     {
-        await _process.StandardInput.WriteLineAsync(count.ToString(System.Globalization.CultureInfo.InvariantCulture).AsMemory(), ct);
+        await _process.StandardInput.WriteLineAsync(command.AsMemory(), ct);
         await _process.StandardInput.FlushAsync(ct);
-        JsonNode block = await ReadLineAsync(timeout, ct);
-        if ((string?)block["event"] != "block")
+        JsonNode answer = await ReadLineAsync(timeout, ct);
+        if ((string?)answer["event"] != expected)
         {
-            throw new InvalidOperationException($"bench.mjs handshake-blocks: {block.ToJsonString()}");
+            throw new InvalidOperationException($"bench.mjs handshake-blocks: {command}: {answer.ToJsonString()}");
         }
 
-        return block;
+        return answer;
     }
 
     private async Task<JsonNode> ReadLineAsync(TimeSpan timeout, CancellationToken ct)
