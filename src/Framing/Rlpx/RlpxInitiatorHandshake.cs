@@ -62,7 +62,7 @@ public sealed class RlpxInitiatorHandshake : IDisposable
 
     /// <summary>Prepares a handshake with random values, sending the auth in <paramref name="format"/> (legacy only for interoperability tests).</summary>
     internal RlpxInitiatorHandshake(PrivateKey staticKey, in PublicKey remoteStaticKey, HandshakeFormat format)
-        : this(staticKey, remoteStaticKey, EphemeralKeyPool.Take(), HandshakePacketWriter.CreateNonce(), null, format)
+        : this(staticKey, remoteStaticKey, PrivateKey.Generate(), HandshakePacketWriter.CreateNonce(), null, format)
     {
     }
 
@@ -105,7 +105,7 @@ public sealed class RlpxInitiatorHandshake : IDisposable
         _staticKey = staticKey;
         _remoteStaticKey = remoteStaticKey;
         _ephemeralKey = ephemeralKey;
-        _eciesKey = EphemeralKeyPool.Take();
+        _eciesKey = PrivateKey.Generate();
         _nonce = nonce;
         _format = format;
         _fixedPadding = fixedPadding;
@@ -273,7 +273,6 @@ public sealed class RlpxInitiatorHandshake : IDisposable
         _ephemeralKey.Dispose();
         _eciesKey.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);
-        EphemeralKeyPool.Replenish();
         ReleaseAuthPacket();
         _secrets?.Dispose();
         _secrets = null;

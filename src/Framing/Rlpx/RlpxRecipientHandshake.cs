@@ -73,7 +73,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="staticKey"/> is null.</exception>
     /// <exception cref="NativeLibraryMissingException">libsecp256k1 is not installed.</exception>
     public RlpxRecipientHandshake(PrivateKey staticKey)
-        : this(staticKey ?? throw new ArgumentNullException(nameof(staticKey)), EphemeralKeyPool.Take(), HandshakePacketWriter.CreateNonce(), null)
+        : this(staticKey ?? throw new ArgumentNullException(nameof(staticKey)), PrivateKey.Generate(), HandshakePacketWriter.CreateNonce(), null)
     {
     }
 
@@ -94,7 +94,7 @@ public sealed class RlpxRecipientHandshake : IDisposable
     {
         _staticKey = staticKey;
         _ephemeralKey = ephemeralKey;
-        _eciesKey = EphemeralKeyPool.Take();
+        _eciesKey = PrivateKey.Generate();
         _nonce = nonce;
         _fixedPadding = fixedPadding;
         _paddingLength = fixedPadding?.Length ?? HandshakePacketWriter.ChoosePaddingLength();
@@ -315,7 +315,6 @@ public sealed class RlpxRecipientHandshake : IDisposable
         _ephemeralKey.Dispose();
         _eciesKey.Dispose();
         CryptographicOperations.ZeroMemory(_nonce);
-        EphemeralKeyPool.Replenish();
         ReleasePackets();
     }
 
@@ -326,16 +325,8 @@ public sealed class RlpxRecipientHandshake : IDisposable
     internal void RecordSentAck(ReadOnlySpan<byte> packet)
     {
         EnsureState(HandshakeState.AwaitingAckWrite, nameof(RecordSentAck));
-        byte[] packets = _packets!;
-        if (packets.Length < _authPacketLength + packet.Length)
-        {
-            packets = ArrayPool<byte>.Shared.Rent(_authPacketLength + packet.Length);
-            _packets.AsSpan(0, _authPacketLength).CopyTo(packets);
-            ReleasePackets();
-            _packets = packets;
-        }
-
-        packet.CopyTo(packets.AsSpan(_authPacketLength));
+        // Accept left room for an ack of up to MaxPacketLength after the auth.
+        packet.CopyTo(_packets.AsSpan(_authPacketLength));
         _ackPacketLength = packet.Length;
         _state = HandshakeState.Complete;
     }
