@@ -19,6 +19,7 @@ namespace Devp2p.Bench.Engine;
 /// not with --no-interleave). --skip-cross leaves out the cross runs, --inline sets
 /// <see cref="PeerOptions.InlineDispatch"/> on both sides. One JSON object.</item>
 /// <item><c>vs-ethereumjs handshakes [--count N] [--runs R] [--inline]</c>: ours-to-ours handshakes only, for A/B runs.</item>
+/// <item><c>vs-ethereumjs rtt [--count N] [--inline]</c>: ours-to-ours round trips only (initiator, then recipient) with their raw floors, for A/B runs.</item>
 /// <item><c>vs-ethereumjs responder (--listen | --dial ENODE)</c>: the responder process (<see cref="VsResponder"/>).</item>
 /// <item><c>vs-ethereumjs report --raw DIR --md FILE [--command CMD] [--note TEXT]</c>: the markdown (<see cref="VsReport"/>).</item>
 /// </list>
@@ -44,8 +45,10 @@ internal static class VsEthereumJsCommand
                 return await RunAllAsync(rest);
             case "handshakes":
                 return await HandshakesOnlyAsync(rest);
+            case "rtt":
+                return await RttOnlyAsync(rest);
             default:
-                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, handshakes, responder, report)");
+                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, handshakes, rtt, responder, report)");
                 return 2;
         }
     }
@@ -173,6 +176,42 @@ internal static class VsEthereumJsCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// <c>vs-ethereumjs rtt [--count N] [--inline]</c>: only the ours-to-ours round trips with their
+    /// interleaved raw floors, as initiator then as recipient; one line per side with the p50s (µs)
+    /// and ours over the lower floor (for A/B comparisons; the report comes from <c>run</c>).
+    /// </summary>
+    private static async Task<int> RttOnlyAsync(string[] args)
+    {
+        int count = int.Parse(Option(args, "--count") ?? "5000", CultureInfo.InvariantCulture);
+        bool inline = args.Contains("--inline");
+        string[] inlineArg = inline ? ["--inline"] : [];
+        var settings = new Settings(0, [], 0, count, Math.Max(20, count / 5));
+        using var cts = new CancellationTokenSource(s_runLimit);
+        using var key = PrivateKey.Generate();
+        var driver = new VsDriver(key, inline);
+        var initiator = new JsonObject();
+        await using (VsChildProcess responder = await VsChildProcess.StartOursAsync(["--listen", .. inlineArg], cts.Token))
+        {
+            VsDriver.Session session = await driver.DialAsync(responder.EndPoint, responder.Enode.PublicKey, cts.Token);
+            await RttAsync(session, responder, withRaw: true, settings, initiator, cts.Token);
+            await VsDriver.CloseAsync(session);
+        }
+
+        Console.WriteLine(RttLine("initiator", initiator));
+        JsonObject recipient = await RecipientRunAsync(driver, settings, withThroughput: false, withRaw: true, cts.Token, (enode, ct) => VsChildProcess.StartOursAsync(["--dial", enode, .. inlineArg], ct));
+        Console.WriteLine(RttLine("recipient", recipient));
+        return 0;
+
+        static string RttLine(string side, JsonObject r)
+        {
+            double ours = r["rtt"]!["p50Us"]!.GetValue<double>();
+            double rawAsync = r["rawTcpRtt"]!["p50Us"]!.GetValue<double>();
+            double rawBlocking = r["rawTcpRttBlocking"]!["p50Us"]!.GetValue<double>();
+            return string.Create(CultureInfo.InvariantCulture, $"{side}: ours p50 {ours:F1} p99 {r["rtt"]!["p99Us"]!.GetValue<double>():F1}, raw async {rawAsync:F1}, raw blocking {rawBlocking:F1}, over floor {ours - Math.Min(rawAsync, rawBlocking):F1}");
+        }
     }
 
     /// <summary>We dial the responder: throughput, round trips, optionally the raw TCP floor, then sequential handshakes.</summary>

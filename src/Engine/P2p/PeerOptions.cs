@@ -62,17 +62,23 @@ public sealed record PeerOptions
     /// <summary>
     /// Hands each received message to a protocol that is already waiting in
     /// <see cref="IMsgReader.ReadMsgAsync"/> on the peer's read loop itself, instead of resuming the
-    /// protocol on another thread-pool thread. Default <see langword="false"/>.
+    /// protocol apart from the read loop. Default <see langword="false"/>.
     /// </summary>
     /// <remarks>
-    /// This saves one thread hop per message: a lower round trip and a higher rate of small
-    /// messages (see perf-results/engine.md and vs-ethereumjs.md). The price is that the protocol's
-    /// code after the read, up to its next <see langword="await"/> that does not complete at once,
-    /// runs on the read loop, and this peer reads nothing meanwhile (no other protocol's messages, no
-    /// Pings). So turn it on only when every protocol handles a message quickly and never blocks: a
-    /// synchronous wait on this same peer (say <c>PingAsync().Wait()</c>) would never finish.
-    /// go-ethereum's read loop also waits for the protocol, but only until it takes the message.
-    /// Like Kestrel's <c>UnsafePreferInlineScheduling</c>, it trades isolation for latency.
+    /// By default a woken protocol resumes apart from the read loop. Over TCP and Unix sockets it
+    /// runs on the thread that received its message, right after that receive step, once the
+    /// socket's next receive is armed and the read loop is parked: no extra thread wake-up, and a
+    /// protocol that blocks still leaves the peer reading. Over other transports (in-memory, named
+    /// pipes, streams), and when the receive step goes on with more input, it is queued to the
+    /// thread pool. With this option the protocol runs inside the read loop, before the next receive
+    /// is armed: a little less latency over sockets (see perf-results/vs-ethereumjs.md) and a thread
+    /// hop less per message on the other transports. The price is that the protocol's code after the
+    /// read, up to its next <see langword="await"/> that does not complete at once, runs on the read
+    /// loop, and this peer reads nothing meanwhile (no other protocol's messages, no Pings). So turn
+    /// it on only when every protocol handles a message quickly and never blocks: a synchronous wait
+    /// on this same peer (say <c>PingAsync().Wait()</c>) would never finish. go-ethereum's read loop
+    /// also waits for the protocol, but only until it takes the message. Like Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>, it trades isolation for latency.
     /// </remarks>
     public bool InlineDispatch { get; init; }
 

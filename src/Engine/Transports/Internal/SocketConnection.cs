@@ -1,9 +1,9 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
@@ -55,10 +55,16 @@ internal sealed class SocketConnection : TransportConnection
     private bool _socketDisposed;
     private int _closeStarted;
 
+    // The receive loop's continuation while it is parked on a zero-byte receive, and the cached
+    // delegate that resumes it inside a receive tail (see ParkedReceive).
+    private Action? _parkedReceive;
+    private readonly Action _resumeReceive;
+
     public SocketConnection(Socket socket, TransportOptions options, ILogger logger)
     {
         _socket = socket;
         _logger = logger;
+        _resumeReceive = ResumeReceive;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
 
@@ -160,8 +166,9 @@ internal sealed class SocketConnection : TransportConnection
         {
             while (true)
             {
-                // Wait for readable data before renting a buffer, so an idle connection holds no pool memory.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                // Wait for readable data before renting a buffer, so an idle connection holds no pool
+                // memory. Parked here, the step that just ended runs its tail (see ReceiveTail).
+                await new ParkedReceive(this, _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None));
 
                 Memory<byte> memory = writer.GetMemory(MinimumReceiveBufferSize);
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
@@ -196,6 +203,27 @@ internal sealed class SocketConnection : TransportConnection
                 // A reset on the receive side ends the send side too.
                 Abort(error);
             }
+        }
+    }
+
+    /// <summary>Resumes the receive loop from its zero-byte receive inside a receive tail, then runs what the step left in it.</summary>
+    private void ResumeReceive()
+    {
+        Action continuation = _parkedReceive!;
+        _parkedReceive = null;
+        if (!ReceiveTail.Open())
+        {
+            continuation();
+            return;
+        }
+
+        try
+        {
+            continuation();
+        }
+        finally
+        {
+            ReceiveTail.Close();
         }
     }
 
@@ -340,4 +368,47 @@ internal sealed class SocketConnection : TransportConnection
     private static bool IsResetError(SocketError error) =>
         error is SocketError.ConnectionReset or SocketError.Shutdown
             || (error == SocketError.ConnectionAborted && RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
+
+    /// <summary>
+    /// Awaits the zero-byte receive so that the receive loop resumes through <see cref="ResumeReceive"/>
+    /// (a receive tail around the step) rather than straight from the socket engine. When the receive
+    /// completes at once, the step goes on with more input: what its tail holds is queued instead.
+    /// </summary>
+    private readonly struct ParkedReceive : ICriticalNotifyCompletion
+    {
+        private readonly SocketConnection _owner;
+        private readonly ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter _receive;
+
+        public ParkedReceive(SocketConnection owner, ValueTask<int> receive)
+        {
+            _owner = owner;
+            _receive = receive.ConfigureAwait(false).GetAwaiter();
+        }
+
+        public bool IsCompleted
+        {
+            get
+            {
+                if (_receive.IsCompleted)
+                {
+                    ReceiveTail.Release();
+                    return true;
+                }
+
+                return false;
+            }
+        }
+
+        public ParkedReceive GetAwaiter() => this;
+
+        public int GetResult() => _receive.GetResult();
+
+        public void OnCompleted(Action continuation) => throw new NotSupportedException("Only the receive loop awaits this, without flowing the execution context.");
+
+        public void UnsafeOnCompleted(Action continuation)
+        {
+            _owner._parkedReceive = continuation;
+            _receive.UnsafeOnCompleted(_owner._resumeReceive);
+        }
+    }
 }
