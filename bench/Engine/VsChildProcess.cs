@@ -26,6 +26,9 @@ internal sealed class VsChildProcess : IAsyncDisposable
 
     public EnodeUrl Enode { get; }
 
+    /// <summary>The child's process id (for reading its CPU time and context switches).</summary>
+    public int ProcessId => _process.Id;
+
     public IPEndPoint EndPoint => new(Enode.Ip!, Enode.TcpPort);
 
     public IPEndPoint RawEndPoint => new(IPAddress.Loopback, RawPort);

@@ -393,7 +393,7 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
         }
     }
 
-    private static async Task<long> OursOnceAsync(IMsgReadWriter rw, int i, CancellationToken ct)
+    internal static async Task<long> OursOnceAsync(IMsgReadWriter rw, int i, CancellationToken ct)
     {
         byte[] payload = VsBenchProtocol.Payload(Seed, i, RttSize);
         long start = Stopwatch.GetTimestamp();
@@ -408,7 +408,7 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
         return elapsed;
     }
 
-    private static async Task<Socket> ConnectRawAsync(IPEndPoint endPoint, CancellationToken ct)
+    internal static async Task<Socket> ConnectRawAsync(IPEndPoint endPoint, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -424,7 +424,7 @@ internal sealed class VsDriver(PrivateKey key, bool inlineDispatch)
     }
 
     /// <summary>64 bytes to a raw echo socket and back with async calls (the style the engine uses).</summary>
-    private static async Task<long> RawOnceAsync(Socket socket, byte[] payload, byte[] buffer, CancellationToken ct)
+    internal static async Task<long> RawOnceAsync(Socket socket, byte[] payload, byte[] buffer, CancellationToken ct)
     {
         long start = Stopwatch.GetTimestamp();
         for (int sent = 0; sent < payload.Length;)

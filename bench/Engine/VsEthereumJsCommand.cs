@@ -20,6 +20,7 @@ namespace Devp2p.Bench.Engine;
 /// <see cref="PeerOptions.InlineDispatch"/> on both sides. One JSON object.</item>
 /// <item><c>vs-ethereumjs handshakes [--count N] [--runs R] [--inline]</c>: ours-to-ours handshakes only, for A/B runs.</item>
 /// <item><c>vs-ethereumjs rtt [--count N] [--inline]</c>: ours-to-ours round trips only (initiator, then recipient) with their raw floors, for A/B runs.</item>
+/// <item><c>vs-ethereumjs rtt-cost [--count N] [--rounds R] [--inline]</c>: what one round trip costs both processes, ours against the raw async floor (<see cref="VsRttCost"/>).</item>
 /// <item><c>vs-ethereumjs responder (--listen | --dial ENODE)</c>: the responder process (<see cref="VsResponder"/>).</item>
 /// <item><c>vs-ethereumjs report --raw DIR --md FILE [--command CMD] [--note TEXT]</c>: the markdown (<see cref="VsReport"/>).</item>
 /// </list>
@@ -47,8 +48,10 @@ internal static class VsEthereumJsCommand
                 return await HandshakesOnlyAsync(rest);
             case "rtt":
                 return await RttOnlyAsync(rest);
+            case "rtt-cost":
+                return await VsRttCost.RunAsync(rest);
             default:
-                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, handshakes, rtt, responder, report)");
+                Console.Error.WriteLine($"vs-ethereumjs: unknown subcommand {sub} (run, handshakes, rtt, rtt-cost, responder, report)");
                 return 2;
         }
     }
