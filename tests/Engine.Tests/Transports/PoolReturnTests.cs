@@ -9,12 +9,47 @@ namespace Devp2p.Engine.Tests.Transports;
 /// <summary>Whoever rents returns: after both ends close, every pipe segment is back in the pool.</summary>
 public sealed class PoolReturnTests
 {
-    [Fact]
-    public async Task TcpConnection_ReturnsAllBlocks_AfterGracefulClose()
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 0)]
+    public async Task An_idle_connection_holds_a_receive_block_per_side_unless_it_waits_for_data(bool waitForData, int expectedBlocks)
     {
         using CancellationTokenSource cts = Timeout();
         var pool = new CountingMemoryPool();
-        var options = new TransportOptions { MemoryPool = pool };
+        var options = new TransportOptions { MemoryPool = pool, WaitForDataBeforeAllocatingBuffer = waitForData };
+        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
+        await listener.BindAsync(cts.Token);
+        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, cts.Token);
+        TransportConnection? server = await listener.AcceptAsync(cts.Token);
+        Assert.NotNull(server);
+
+        // One message each way, then idle: the receive loops are parked on their next receive.
+        await client.Transport.Output.WriteAsync(new byte[] { 1 }, cts.Token);
+        await ReadExactlyAsync(server.Transport.Input, 1, cts.Token);
+        await server.Transport.Output.WriteAsync(new byte[] { 2 }, cts.Token);
+        await ReadExactlyAsync(client.Transport.Input, 1, cts.Token);
+        await Task.Delay(50, cts.Token);
+        Assert.Equal(expectedBlocks, pool.Outstanding);
+
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+        Assert.Equal(0, pool.Outstanding);
+
+        static async Task ReadExactlyAsync(System.IO.Pipelines.PipeReader input, int count, CancellationToken ct)
+        {
+            System.IO.Pipelines.ReadResult result = await input.ReadAtLeastAsync(count, ct);
+            input.AdvanceTo(result.Buffer.End);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TcpConnection_ReturnsAllBlocks_AfterGracefulClose(bool waitForData)
+    {
+        using CancellationTokenSource cts = Timeout();
+        var pool = new CountingMemoryPool();
+        var options = new TransportOptions { MemoryPool = pool, WaitForDataBeforeAllocatingBuffer = waitForData };
         await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
         await listener.BindAsync(cts.Token);
 
@@ -33,12 +68,14 @@ public sealed class PoolReturnTests
         Assert.Equal(0, pool.Outstanding);
     }
 
-    [Fact]
-    public async Task TcpConnection_ReturnsAllBlocks_AfterAbort()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TcpConnection_ReturnsAllBlocks_AfterAbort(bool waitForData)
     {
         using CancellationTokenSource cts = Timeout();
         var pool = new CountingMemoryPool();
-        var options = new TransportOptions { MemoryPool = pool };
+        var options = new TransportOptions { MemoryPool = pool, WaitForDataBeforeAllocatingBuffer = waitForData };
         await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
         await listener.BindAsync(cts.Token);
 

@@ -12,8 +12,9 @@ namespace Devp2p.Transports.Internal;
 /// <summary>
 /// A connected stream socket (TCP or Unix domain) behind two pipes, with one receive loop filling
 /// the input pipe and one send loop draining the output pipe. The shape follows Kestrel's socket
-/// transport: a zero-byte receive before renting memory, pipe thresholds for back-pressure, and
-/// the shutdown reason passed to <c>Complete</c>.
+/// transport: pipe thresholds for back-pressure, the shutdown reason passed to <c>Complete</c>, and
+/// optionally a zero-byte receive before renting memory (<see cref="TransportOptions.WaitForDataBeforeAllocatingBuffer"/>,
+/// off by default, unlike Kestrel: a node's connections are few and busy, and it costs a system call per receive).
 /// </summary>
 internal sealed class SocketConnection : TransportConnection
 {
@@ -39,6 +40,7 @@ internal sealed class SocketConnection : TransportConnection
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly ILogger _logger;
+    private readonly bool _waitForData;
 
     // Input: the application's reads continue inline after a small receive (one hop less on the
     // latency path) and on the thread pool after a large one (decrypting a burst overlaps the next
@@ -65,6 +67,7 @@ internal sealed class SocketConnection : TransportConnection
         _socket = socket;
         _logger = logger;
         _resumeReceive = ResumeReceive;
+        _waitForData = options.WaitForDataBeforeAllocatingBuffer;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
 
@@ -166,12 +169,20 @@ internal sealed class SocketConnection : TransportConnection
         {
             while (true)
             {
-                // Wait for readable data before renting a buffer, so an idle connection holds no pool
-                // memory. Parked here, the step that just ended runs its tail (see ReceiveTail).
-                await new ParkedReceive(this, _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None));
+                // Parked on a receive, the step that just ended runs its tail (see ReceiveTail).
+                int received;
+                if (_waitForData)
+                {
+                    // Wait for readable data before renting a buffer, so an idle connection holds no pool memory.
+                    await new ParkedReceive(this, _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None));
+                    Memory<byte> memory = writer.GetMemory(MinimumReceiveBufferSize);
+                    received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    received = await new ParkedReceive(this, _socket.ReceiveAsync(writer.GetMemory(MinimumReceiveBufferSize), SocketFlags.None));
+                }
 
-                Memory<byte> memory = writer.GetMemory(MinimumReceiveBufferSize);
-                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     // FIN from the peer: a clean end of the input.
