@@ -11,7 +11,8 @@ namespace Devp2p.Bench.Engine;
 /// responder, in alternating phases of N round trips: wall time, CPU time of each process (from
 /// /proc/PID/task/*/schedstat) and context switches of each process (voluntary = a thread parked,
 /// involuntary = preempted), all per round trip. Separates what our stack adds in CPU work from
-/// what it adds in thread wake-ups, which the p50 alone cannot.
+/// what it adds in thread wake-ups, which the p50 alone cannot. Also the driver's thread-pool work
+/// items per round trip (each may need a parked worker woken).
 /// </summary>
 internal static class VsRttCost
 {
@@ -44,8 +45,8 @@ internal static class VsRttCost
             await VsDriver.RawOnceAsync(raw, rawPayload, buffer, cts.Token);
         }
 
-        Console.WriteLine("| phase | round trips | wall µs | driver CPU µs | responder CPU µs | driver switches (vol / invol) | responder switches (vol / invol) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| phase | round trips | wall µs | driver CPU µs | responder CPU µs | driver switches (vol / invol) | responder switches (vol / invol) | driver thread-pool work items |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         int self = Environment.ProcessId;
         for (int round = 0; round < rounds; round++)
         {
@@ -57,6 +58,7 @@ internal static class VsRttCost
                 }
 
                 Usage d0 = Usage.Of(self), r0 = Usage.Of(responder.ProcessId);
+                long items0 = ThreadPool.CompletedWorkItemCount;
                 long start = Stopwatch.GetTimestamp();
                 for (int i = 0; i < count; i++)
                 {
@@ -66,9 +68,10 @@ internal static class VsRttCost
                 }
 
                 double wallUs = Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+                double items = (double)(ThreadPool.CompletedWorkItemCount - items0) / count;
                 Usage d = Usage.Of(self) - d0, r = Usage.Of(responder.ProcessId) - r0;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(ours ? "ours" : "raw async")} | {count:N0} | {wallUs:F1} | {d.CpuNs / 1e3 / count:F1} | {r.CpuNs / 1e3 / count:F1} | {(double)d.Voluntary / count:F2} / {(double)d.Involuntary / count:F2} | {(double)r.Voluntary / count:F2} / {(double)r.Involuntary / count:F2} |"));
+                    $"| {(ours ? "ours" : "raw async")} | {count:N0} | {wallUs:F1} | {d.CpuNs / 1e3 / count:F1} | {r.CpuNs / 1e3 / count:F1} | {(double)d.Voluntary / count:F2} / {(double)d.Involuntary / count:F2} | {(double)r.Voluntary / count:F2} / {(double)r.Involuntary / count:F2} | {items:F2} |"));
             }
         }
 
