@@ -57,7 +57,7 @@ internal sealed class SocketConnection : TransportConnection
     private bool _socketDisposed;
     private int _closeStarted;
 
-    // The receive loop's continuation while it is parked on a zero-byte receive, and the cached
+    // The receive loop's continuation while it is parked on a pending receive, and the cached
     // delegate that resumes it inside a receive tail (see ParkedReceive).
     private Action? _parkedReceive;
     private readonly Action _resumeReceive;
@@ -217,7 +217,7 @@ internal sealed class SocketConnection : TransportConnection
         }
     }
 
-    /// <summary>Resumes the receive loop from its zero-byte receive inside a receive tail, then runs what the step left in it.</summary>
+    /// <summary>Resumes the receive loop from the receive it parked on inside a receive tail, then runs what the step left in it.</summary>
     private void ResumeReceive()
     {
         Action continuation = _parkedReceive!;
@@ -381,7 +381,7 @@ internal sealed class SocketConnection : TransportConnection
             || (error == SocketError.ConnectionAborted && RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
 
     /// <summary>
-    /// Awaits the zero-byte receive so that the receive loop resumes through <see cref="ResumeReceive"/>
+    /// Awaits the receive the loop parks on (zero-byte or into a buffer) so that the loop resumes through <see cref="ResumeReceive"/>
     /// (a receive tail around the step) rather than straight from the socket engine. When the receive
     /// completes at once, the step goes on with more input: what its tail holds is queued instead.
     /// </summary>
