@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Net;
+using System.IO.Pipelines;
 using Devp2p.Transports;
 using Xunit;
 using static Devp2p.Engine.Tests.Transports.TransportTestKit;
@@ -17,11 +17,8 @@ public sealed class PoolReturnTests
         using CancellationTokenSource cts = Timeout();
         var pool = new CountingMemoryPool();
         var options = new TransportOptions { MemoryPool = pool, WaitForDataBeforeAllocatingBuffer = waitForData };
-        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
-        await listener.BindAsync(cts.Token);
-        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, cts.Token);
-        TransportConnection? server = await listener.AcceptAsync(cts.Token);
-        Assert.NotNull(server);
+        (SocketTransportListener listener, TransportConnection client, TransportConnection server) = await ConnectLoopbackPairAsync(options, cts.Token);
+        await using var _ = listener;
 
         // One message each way, then idle: the receive loops are parked on their next receive.
         await client.Transport.Output.WriteAsync(new byte[] { 1 }, cts.Token);
@@ -35,9 +32,9 @@ public sealed class PoolReturnTests
         await server.DisposeAsync();
         Assert.Equal(0, pool.Outstanding);
 
-        static async Task ReadExactlyAsync(System.IO.Pipelines.PipeReader input, int count, CancellationToken ct)
+        static async Task ReadExactlyAsync(PipeReader input, int count, CancellationToken ct)
         {
-            System.IO.Pipelines.ReadResult result = await input.ReadAtLeastAsync(count, ct);
+            ReadResult result = await input.ReadAtLeastAsync(count, ct);
             input.AdvanceTo(result.Buffer.End);
         }
     }
@@ -50,12 +47,8 @@ public sealed class PoolReturnTests
         using CancellationTokenSource cts = Timeout();
         var pool = new CountingMemoryPool();
         var options = new TransportOptions { MemoryPool = pool, WaitForDataBeforeAllocatingBuffer = waitForData };
-        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
-        await listener.BindAsync(cts.Token);
-
-        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, cts.Token);
-        TransportConnection? server = await listener.AcceptAsync(cts.Token);
-        Assert.NotNull(server);
+        (SocketTransportListener listener, TransportConnection client, TransportConnection server) = await ConnectLoopbackPairAsync(options, cts.Token);
+        await using var _ = listener;
 
         Task echo = EchoAsync(server, cts.Token);
         await AssertLargeEchoAsync(client, cts.Token);
@@ -76,12 +69,8 @@ public sealed class PoolReturnTests
         using CancellationTokenSource cts = Timeout();
         var pool = new CountingMemoryPool();
         var options = new TransportOptions { MemoryPool = pool, WaitForDataBeforeAllocatingBuffer = waitForData };
-        await using var listener = new SocketTransportListener(new IPEndPoint(IPAddress.Loopback, 0), options);
-        await listener.BindAsync(cts.Token);
-
-        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, cts.Token);
-        TransportConnection? server = await listener.AcceptAsync(cts.Token);
-        Assert.NotNull(server);
+        (SocketTransportListener listener, TransportConnection client, TransportConnection server) = await ConnectLoopbackPairAsync(options, cts.Token);
+        await using var _ = listener;
 
         // Leave unread data in the server's input pipe and unsent data in the client's output pipe.
         await client.Transport.Output.WriteAsync(new byte[100_000], cts.Token);

@@ -86,7 +86,8 @@ public sealed class ReceiveTailTests
     public async Task Work_posted_while_a_socket_delivers_a_small_receive_runs_after_the_reader_parked_on_the_same_thread(bool unix)
     {
         using var cts = TransportTestKit.Timeout();
-        (TransportConnection dialer, TransportConnection accepted, IAsyncDisposable listener) = await ConnectAsync(unix, cts.Token);
+        (SocketTransportListener listener, TransportConnection dialer, TransportConnection accepted) = await TransportTestKit.ConnectLoopbackPairAsync(
+            TransportOptions.Default, cts.Token, unix ? new System.Net.Sockets.UnixDomainSocketEndPoint(TransportTestKit.NewUnixSocketPath()) : null);
         await using (listener)
         await using (dialer)
         await using (accepted)
@@ -121,18 +122,6 @@ public sealed class ReceiveTailTests
                 _ = next.AsTask();
             }
         }
-    }
-
-    private static async Task<(TransportConnection Dialer, TransportConnection Accepted, IAsyncDisposable Listener)> ConnectAsync(bool unix, CancellationToken ct)
-    {
-        var listener = new SocketTransportListener(unix
-            ? new System.Net.Sockets.UnixDomainSocketEndPoint(TransportTestKit.NewUnixSocketPath())
-            : new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        await listener.BindAsync(ct);
-        ValueTask<TransportConnection?> accept = listener.AcceptAsync(ct);
-        TransportConnection dialer = await new SocketTransportDialer().ConnectAsync(listener.EndPoint, ct);
-        TransportConnection accepted = (await accept)!;
-        return (dialer, accepted, listener);
     }
 
     private sealed class RecordingItem : IThreadPoolWorkItem

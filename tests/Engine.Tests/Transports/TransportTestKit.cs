@@ -38,6 +38,21 @@ internal static class TransportTestKit
         }
     }
 
+    /// <summary>
+    /// A bound socket listener on <paramref name="endPoint"/> (127.0.0.1:0 when null) and a connection
+    /// dialled to it with its accepted side; the caller disposes all three.
+    /// </summary>
+    public static async Task<(SocketTransportListener Listener, TransportConnection Client, TransportConnection Server)> ConnectLoopbackPairAsync(
+        TransportOptions options, CancellationToken ct, EndPoint? endPoint = null)
+    {
+        var listener = new SocketTransportListener(endPoint ?? new IPEndPoint(IPAddress.Loopback, 0), options);
+        await listener.BindAsync(ct);
+        ValueTask<TransportConnection?> accept = listener.AcceptAsync(ct);
+        TransportConnection client = await new SocketTransportDialer(options).ConnectAsync(listener.EndPoint, ct);
+        TransportConnection server = await accept ?? throw new InvalidOperationException("the listener stopped before accepting");
+        return (listener, client, server);
+    }
+
     /// <summary>Copies everything read from the connection back to it, then closes it gracefully.</summary>
     public static async Task EchoAsync(TransportConnection connection, CancellationToken ct)
     {
