@@ -86,4 +86,72 @@ public sealed class ProtocolIsolationTests
         a.Disconnect(DiscReason.Requested);
         Assert.Equal(DiscReason.Requested, (await PeerTestKit.EndOf(b)).Reason);
     }
+
+    [Theory]
+    [MemberData(nameof(PeerTestKit.AllTransports), MemberType = typeof(PeerTestKit))]
+    public async Task Concurrent_readers_of_one_protocol_each_get_messages_and_none_is_lost(TransportKind kind)
+    {
+        // Several readers parked at once can all be woken within one receive step: the first takes
+        // the step's tail, the others must still be resumed (queued), each with its own message.
+        const int Readers = 4;
+        const int Rounds = 50;
+        using var cts = PeerTestKit.Timeout();
+        using var keyA = PrivateKey.Generate();
+        using var keyB = PrivateKey.Generate();
+        var received = new System.Collections.Concurrent.ConcurrentBag<byte>();
+        var parked = new SemaphoreSlim(0);
+        var readers = new Protocol
+        {
+            Name = "many",
+            Version = 1,
+            Length = 1,
+            Run = async (peer, rw, ct) =>
+            {
+                await Task.WhenAll(Enumerable.Range(0, Readers).Select(_ => Task.Run(
+                    async () =>
+                    {
+                        for (int round = 0; round < Rounds; round++)
+                        {
+                            parked.Release();
+                            using Msg msg = await rw.ReadMsgAsync(ct);
+                            received.Add(msg.Payload[0]);
+                        }
+                    },
+                    ct)));
+                await Task.Delay(Timeout.Infinite, ct);
+            },
+        };
+        var captured = new TaskCompletionSource<IMsgReadWriter>(TaskCreationOptions.RunContinuationsAsynchronously);
+        (Peer a, Peer b) = await PeerTestKit.ConnectAsync(
+            kind,
+            PeerTestKit.Options(keyA, PeerTestKit.Capture("many", 1, 1, captured)),
+            PeerTestKit.Options(keyB, readers),
+            cts.Token);
+        IMsgReadWriter rw = await captured.Task.WaitAsync(cts.Token);
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            // Wait until every reader is about to read again, then send one message per reader
+            // back to back, so they tend to arrive in one receive.
+            for (int i = 0; i < Readers; i++)
+            {
+                await parked.WaitAsync(cts.Token);
+            }
+
+            for (int i = 0; i < Readers; i++)
+            {
+                await rw.WriteMsgAsync(0, new[] { (byte)i }, cts.Token);
+            }
+        }
+
+        while (received.Count < Readers * Rounds)
+        {
+            await Task.Delay(10, cts.Token);
+        }
+
+        Assert.Equal(Rounds, received.Count(v => v == 0));
+        Assert.Equal(Readers * Rounds, received.Count);
+        a.Disconnect(DiscReason.Requested);
+        Assert.Equal(DiscReason.Requested, (await PeerTestKit.EndOf(b)).Reason);
+    }
 }
