@@ -341,9 +341,8 @@ public sealed class RlpxRecipientHandshake : IDisposable
     }
 
     /// <summary>
-    /// Checks the auth: the initiator's ephemeral key is recovered from the signature over
-    /// static-shared-secret ^ initiator-nonce, so a signature made with any other static key pair
-    /// yields a different key and the MACs will not match. Keeps the packet for the ingress MAC.
+    /// Keeps the decoded auth and a copy of its packet (for the ingress MAC); the signature is
+    /// checked later, by <see cref="TakeSecrets"/> (see the remarks).
     /// </summary>
     private void Accept(AuthMessage auth, ReadOnlySpan<byte> authPacket)
     {

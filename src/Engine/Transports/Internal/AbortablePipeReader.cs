@@ -22,34 +22,14 @@ internal sealed class AbortablePipeReader(PipeReader inner) : PipeReader
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfAborted();
-        ValueTask<ReadResult> read = inner.ReadAsync(cancellationToken);
-        if (read.IsCompletedSuccessfully)
-        {
-            ReadResult result = read.Result;
-            if (!result.IsCanceled || Volatile.Read(ref _abortReason) is null)
-            {
-                return new ValueTask<ReadResult>(result);
-            }
-        }
-
-        return ReadSlowAsync(read);
+        return Observe(inner.ReadAsync(cancellationToken));
     }
 
     /// <summary>The inner reader's own minimum-read (a Pipe wakes its reader only once the minimum is there).</summary>
     protected override ValueTask<ReadResult> ReadAtLeastAsyncCore(int minimumSize, CancellationToken cancellationToken)
     {
         ThrowIfAborted();
-        ValueTask<ReadResult> read = inner.ReadAtLeastAsync(minimumSize, cancellationToken);
-        if (read.IsCompletedSuccessfully)
-        {
-            ReadResult result = read.Result;
-            if (!result.IsCanceled || Volatile.Read(ref _abortReason) is null)
-            {
-                return new ValueTask<ReadResult>(result);
-            }
-        }
-
-        return ReadSlowAsync(read);
+        return Observe(inner.ReadAtLeastAsync(minimumSize, cancellationToken));
     }
 
     public override bool TryRead(out ReadResult result)
@@ -65,6 +45,21 @@ internal sealed class AbortablePipeReader(PipeReader inner) : PipeReader
     public override void CancelPendingRead() => inner.CancelPendingRead();
 
     public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+    /// <summary>Passes an inner read through, turning a read cancelled by <see cref="Abort"/> into the abort's exception.</summary>
+    private ValueTask<ReadResult> Observe(ValueTask<ReadResult> read)
+    {
+        if (read.IsCompletedSuccessfully)
+        {
+            ReadResult result = read.Result;
+            if (!result.IsCanceled || Volatile.Read(ref _abortReason) is null)
+            {
+                return new ValueTask<ReadResult>(result);
+            }
+        }
+
+        return ReadSlowAsync(read);
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadSlowAsync(ValueTask<ReadResult> read)
